@@ -1,0 +1,106 @@
+//! The library's error type and the exit codes it maps to.
+//!
+//! Two tiers (as in cargo-nextest): anything a user can cause is an [`Error`] value with
+//! context; a broken internal invariant is a bug and may panic.
+
+use std::path::PathBuf;
+
+/// Result with accord's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// One problem found in a scenario, located in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The file the problem is in.
+    pub file: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// Dotted key path, e.g. `alignment.rate` or `nations[3].stance.privacy`.
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        if self.key.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
+/// Everything that can go wrong in accord, as a value.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario has one or more problems; all are listed.
+    #[error("{}", render_problems(.0))]
+    Scenario(Vec<Problem>),
+    /// A command-line argument is unusable.
+    #[error("{0}")]
+    Usage(String),
+    /// The output folder exists and `--force` was not given.
+    #[error("output folder `{}` already exists; pass --force to replace it", .0.display())]
+    OutputExists(PathBuf),
+    /// Reading or writing a file failed.
+    #[error("failed to {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was being done, e.g. "read" or "create folder".
+        action: &'static str,
+        /// Which file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// Drawing a chart failed.
+    #[error("failed to draw chart `{}`: {message}", path.display())]
+    Chart {
+        /// Which chart.
+        path: PathBuf,
+        /// What the backend said.
+        message: String,
+    },
+    /// The run was interrupted.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+fn render_problems(problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\nerror: ");
+        }
+        out.push_str(&p.to_string());
+    }
+    if problems.len() > 1 {
+        out.push_str(&format!("\n{} problems found", problems.len()));
+    }
+    out
+}
+
+impl Error {
+    /// The process exit code: 2 for bad input, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Scenario(_) | Error::Usage(_) | Error::OutputExists(_) => 2,
+            Error::Io { .. } | Error::Chart { .. } | Error::Interrupted => 1,
+        }
+    }
+
+    /// An I/O error with context.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
