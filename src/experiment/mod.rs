@@ -1,1 +1,3 @@
-//! TODO
+//! Experiments: seeding, ensembles over arms and runs, and their statistics.
+
+pub mod stats;
