@@ -1,4 +1,14 @@
 //! Scenario files: the TOML format, its validation, and the resolved [`Scenario`].
+//!
+//! [`load`] reads a file and either returns a validated [`Scenario`] or every problem found,
+//! each located by file, line, column and key.
 
+pub mod limits;
+mod load;
+mod nations_file;
+pub mod params;
+mod reader;
 mod types;
+
+pub use load::{load, parse_str};
 pub use types::*;

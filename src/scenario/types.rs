@@ -426,6 +426,10 @@ pub struct Population {
     pub capability: f64,
     /// Openness of each.
     pub openness: f64,
+    /// Overrides `alignment.confidence` for each.
+    pub confidence: Option<f64>,
+    /// Overrides `alignment.stubbornness` for each.
+    pub stubbornness: Option<f64>,
 }
 
 /// Initial stance distributions for a population.

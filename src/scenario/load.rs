@@ -1,0 +1,1130 @@
+//! Reading a scenario file into a validated [`Scenario`], reporting every problem at once.
+//!
+//! Two stages, as the style guide asks: the TOML document is parsed with spans, then each
+//! section is read and checked by hand against the contract (types, ranges, known keys),
+//! and finally cross-references (ids, groups, bodies, dimensions, parameter paths) are
+//! resolved. Problems accumulate in a [`Ctx`]; a scenario is returned only if there are none.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::limits;
+use super::nations_file;
+use super::params::{self, Names, ValueSpec};
+use super::reader::{Ctx, Table, Value, describe, join};
+use super::types::*;
+use crate::error::{Error, Problem};
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "steps",
+    "step_unit",
+    "dimensions",
+    "experiment",
+    "arms",
+    "alignment",
+    "network",
+    "rivalries",
+    "diffusion",
+    "bodies",
+    "events",
+    "metrics",
+    "nations",
+    "nations_file",
+    "population",
+];
+const NATION_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "groups",
+    "gdp",
+    "capability",
+    "openness",
+    "stance",
+    "confidence",
+    "stubbornness",
+];
+
+/// Reads and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    let src = std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
+    parse_str(&src, path)
+}
+
+/// Validates scenario text; `path` locates messages and relative `nations_file`s.
+pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
+    let mut ctx = Ctx::new(path, src);
+    let root = match DeTable::parse(src) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            ctx.error(&span, "", format!("invalid TOML: {}", e.message().trim()));
+            return Err(Error::Scenario(ctx.problems));
+        }
+    };
+    let scenario = read(&mut ctx, root.get_ref(), root.span(), path);
+    match scenario {
+        Some(s) if ctx.problems.is_empty() => Ok(s),
+        _ => {
+            if ctx.problems.is_empty() {
+                ctx.problems.push(Problem {
+                    file: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    key: String::new(),
+                    message: "the scenario could not be read".to_string(),
+                });
+            }
+            Err(Error::Scenario(ctx.problems))
+        }
+    }
+}
+
+fn read(
+    ctx: &mut Ctx<'_>,
+    root: &DeTable<'_>,
+    span: std::ops::Range<usize>,
+    path: &Path,
+) -> Option<Scenario> {
+    let top = ctx.open(root, span, "", TOP_KEYS);
+
+    let name = ctx.string_req(&top, "name");
+    if let (Some(n), Some(v)) = (&name, top.get("name"))
+        && !is_slug(n, false)
+    {
+        ctx.error(
+            &v.span(),
+            "name",
+            format!("is `{n}`, but it must be non-empty and use only a-z, 0-9, `_` and `-`"),
+        );
+    }
+    let description = ctx.string_opt(&top, "description").unwrap_or_default();
+    let steps = match ctx.integer_opt(&top, "steps", 1..=limits::MAX_STEPS) {
+        Some(s) => Some(s as u32),
+        None => {
+            if top.get("steps").is_none() {
+                ctx.missing(&top, "steps");
+            }
+            None
+        }
+    };
+    let step_unit = ctx
+        .string_opt(&top, "step_unit")
+        .unwrap_or_else(|| "step".into());
+    let dimensions = read_dimensions(ctx, &top);
+    let experiment = read_experiment(ctx, &top);
+    let alignment = read_alignment(ctx, &top);
+    let diffusion = read_diffusion(ctx, &top);
+    let metrics = read_metrics(ctx, &top);
+
+    // Nations come before anything that refers to them.
+    let mut nations = Vec::new();
+    let mut nation_spans: Vec<std::ops::Range<usize>> = Vec::new();
+    if let Some(items) = ctx.array(&top, "nations") {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(n) = read_nation(ctx, item, &format!("nations[{i}]"), &dimensions) {
+                nations.push(n);
+                nation_spans.push(item.span());
+            }
+        }
+    }
+    if let Some(v) = top.get("nations_file")
+        && let Some(rel) = ctx.string_value(v, "nations_file")
+    {
+        match nations_file::read(path, &rel, &dimensions) {
+            Ok(list) => {
+                for n in list {
+                    nations.push(n);
+                    nation_spans.push(v.span());
+                }
+            }
+            Err(problems) => {
+                // Problems inside the CSV name the CSV; point at the key too.
+                if problems.iter().any(|p| p.file != path) {
+                    ctx.error(
+                        &v.span(),
+                        "nations_file",
+                        format!("`{rel}` has {} problem(s), listed below", problems.len()),
+                    );
+                } else {
+                    ctx.error(&v.span(), "nations_file", "could not be read");
+                }
+                ctx.problems.extend(problems);
+            }
+        }
+    }
+    let population = top
+        .get("population")
+        .and_then(|v| read_population(ctx, v));
+    check_nation_ids(ctx, &nations, &nation_spans);
+
+    let total = nations.len() + population.as_ref().map_or(0, |p| p.count as usize);
+    if total == 0 && ctx.problems.is_empty() {
+        let span = top.span.clone();
+        ctx.error(
+            &span,
+            "nations",
+            "the scenario has no nations; add `[[nations]]`, `nations_file` or `[population]`",
+        );
+    }
+    if total > limits::MAX_NATIONS {
+        let span = top.span.clone();
+        ctx.error(
+            &span,
+            "nations",
+            format!(
+                "{total} nations exceed the limit of {}: fragmentation metrics compare every pair",
+                limits::MAX_NATIONS
+            ),
+        );
+    }
+
+    let mut groups: BTreeSet<String> = nations.iter().flat_map(|n| n.groups.clone()).collect();
+    if let Some(p) = &population {
+        groups.extend(p.groups.iter().cloned());
+    }
+    let groups: Vec<String> = groups.into_iter().collect();
+    let refs = Refs {
+        nation_ids: nations.iter().map(|n| n.id.clone()).collect(),
+        groups,
+        dimensions: dimensions.clone(),
+        bodies: Vec::new(),
+        steps: steps.unwrap_or(u32::MAX),
+        population_groups: population
+            .as_ref()
+            .map(|p| p.groups.clone())
+            .unwrap_or_default(),
+        random_network: false,
+    };
+
+    let network = read_network(ctx, &top, &refs);
+    let refs = Refs {
+        random_network: matches!(network.kind, NetworkKind::Random { .. }),
+        ..refs
+    };
+    let rivalries = read_rivalries(ctx, &top, &refs);
+    let bodies = read_bodies(ctx, &top, &refs);
+    let refs = Refs {
+        bodies: bodies.iter().map(|b| b.id.clone()).collect(),
+        ..refs
+    };
+    let arms = read_arms(ctx, &top, &refs);
+    let events = read_events(ctx, &top, &refs);
+
+    Some(Scenario {
+        name: name?,
+        description,
+        steps: steps?,
+        step_unit,
+        dimensions,
+        experiment,
+        arms,
+        alignment,
+        network,
+        rivalries,
+        diffusion,
+        bodies,
+        events,
+        metrics,
+        nations,
+        population,
+    })
+}
+
+/// Names that references resolve against.
+struct Refs {
+    nation_ids: Vec<String>,
+    groups: Vec<String>,
+    dimensions: Vec<String>,
+    bodies: Vec<String>,
+    steps: u32,
+    population_groups: Vec<String>,
+    random_network: bool,
+}
+
+impl Refs {
+    fn names(&self) -> Names<'_> {
+        Names {
+            dimensions: &self.dimensions,
+            bodies: &self.bodies,
+            nations: &self.nation_ids,
+            groups: &self.groups,
+        }
+    }
+
+    /// A nation id or `group:<tag>`.
+    fn selector(&self, ctx: &mut Ctx<'_>, s: &Spanned<String>, key: &str) -> Option<Selector> {
+        let text = s.get_ref();
+        if let Some(tag) = text.strip_prefix("group:") {
+            if self.groups.iter().any(|g| g == tag) {
+                return Some(Selector::Group(tag.to_string()));
+            }
+            ctx.error(
+                &s.span(),
+                key,
+                format!(
+                    "unknown group `{tag}`; groups in this scenario: {}",
+                    list_or_none(&self.groups)
+                ),
+            );
+            return None;
+        }
+        if let Some(i) = self.nation_ids.iter().position(|id| id == text) {
+            return Some(Selector::Nation(i));
+        }
+        let hint = if self.groups.iter().any(|g| g == text) {
+            format!(" (to name the group, write `group:{text}`)")
+        } else {
+            String::new()
+        };
+        ctx.error(
+            &s.span(),
+            key,
+            format!("unknown nation `{text}`{hint}; write a nation id or `group:<tag>`"),
+        );
+        None
+    }
+
+    fn selectors(&self, ctx: &mut Ctx<'_>, t: &Table<'_, '_>, key: &str) -> Vec<Selector> {
+        let path = t.key(key);
+        ctx.string_list(t, key)
+            .iter()
+            .filter_map(|s| self.selector(ctx, s, &path))
+            .collect()
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// `[a-z0-9_-]+` (or with upper case too, for nation ids).
+fn is_slug(s: &str, upper: bool) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase()
+                || c.is_ascii_digit()
+                || c == '_'
+                || c == '-'
+                || (upper && c.is_ascii_uppercase())
+        })
+}
+
+fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
+    let Some(v) = top.get("dimensions") else {
+        ctx.missing(top, "dimensions");
+        return Vec::new();
+    };
+    let list = ctx.string_list(top, "dimensions");
+    if !matches!(v.get_ref(), DeValue::Array(_)) {
+        return Vec::new();
+    }
+    if list.is_empty() || list.len() > limits::MAX_DIMENSIONS {
+        ctx.error(
+            &v.span(),
+            "dimensions",
+            format!(
+                "has {} names, but it must have between 1 and {}",
+                list.len(),
+                limits::MAX_DIMENSIONS
+            ),
+        );
+    }
+    let mut seen = BTreeSet::new();
+    for d in &list {
+        if !is_slug(d.get_ref(), false) {
+            ctx.error(
+                &d.span(),
+                "dimensions",
+                format!(
+                    "`{}` is not a valid dimension name: use a-z, 0-9, `_` and `-`",
+                    d.get_ref()
+                ),
+            );
+        }
+        if !seen.insert(d.get_ref().clone()) {
+            ctx.error(
+                &d.span(),
+                "dimensions",
+                format!("`{}` appears twice; dimension names must be unique", d.get_ref()),
+            );
+        }
+    }
+    list.into_iter().map(Spanned::into_inner).collect()
+}
+
+fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experiment {
+    let mut e = Experiment { runs: 100, seed: 1 };
+    if let Some(v) = top.get("experiment")
+        && let Some(t) = ctx.table(v, "experiment", &["runs", "seed"])
+    {
+        if let Some(r) = ctx.integer_opt(&t, "runs", 1..=limits::MAX_RUNS) {
+            e.runs = r as u32;
+        }
+        if let Some(s) = ctx.integer_opt(&t, "seed", 0..=u64::MAX) {
+            e.seed = s;
+        }
+    }
+    e
+}
+
+fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
+    let mut a = Alignment {
+        rule: Rule::Pairwise,
+        confidence: 1.0,
+        rate: 0.5,
+        stubbornness: 0.0,
+        self_weight: 1.0,
+        rivalry_rate: 0.0,
+        noise: 0.0,
+    };
+    let keys = &[
+        "rule",
+        "confidence",
+        "rate",
+        "stubbornness",
+        "self_weight",
+        "rivalry_rate",
+        "noise",
+    ];
+    if let Some(v) = top.get("alignment")
+        && let Some(t) = ctx.table(v, "alignment", keys)
+    {
+        a.rule = match ctx.choice(&t, "rule", params::RULES, "pairwise").as_str() {
+            "averaging" => Rule::Averaging,
+            _ => Rule::Pairwise,
+        };
+        a.confidence = ctx.number(&t, "confidence", 0.0..=1.0, a.confidence);
+        a.rate = ctx.number(&t, "rate", 0.0..=1.0, a.rate);
+        a.stubbornness = ctx.number(&t, "stubbornness", 0.0..=1.0, a.stubbornness);
+        a.self_weight = ctx.number(&t, "self_weight", 0.0..=f64::MAX, a.self_weight);
+        a.rivalry_rate = ctx.number(&t, "rivalry_rate", 0.0..=1.0, a.rivalry_rate);
+        a.noise = ctx.number(&t, "noise", 0.0..=1.0, a.noise);
+    }
+    a
+}
+
+fn read_diffusion(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Diffusion {
+    let mut d = Diffusion {
+        enabled: false,
+        growth: 0.0,
+        absorption: 0.0,
+        norm_pull: 0.0,
+    };
+    if let Some(v) = top.get("diffusion")
+        && let Some(t) = ctx.table(
+            v,
+            "diffusion",
+            &["enabled", "growth", "absorption", "norm_pull"],
+        )
+    {
+        d.enabled = ctx.boolean(&t, "enabled", false);
+        d.growth = ctx.number(&t, "growth", 0.0..=10.0, 0.0);
+        d.absorption = ctx.number(&t, "absorption", 0.0..=1.0, 0.0);
+        d.norm_pull = ctx.number(&t, "norm_pull", 0.0..=1.0, 0.0);
+    }
+    d
+}
+
+fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
+    let mut m = MetricsConfig {
+        tolerance: 0.1,
+        weighting: Weighting::Gdp,
+        min_cluster_share: 0.0,
+        every: 1,
+    };
+    if let Some(v) = top.get("metrics")
+        && let Some(t) = ctx.table(
+            v,
+            "metrics",
+            &["tolerance", "weighting", "min_cluster_share", "every"],
+        )
+    {
+        m.tolerance = ctx.number(&t, "tolerance", 0.0..=1.0, 0.1);
+        m.weighting = match ctx.choice(&t, "weighting", &["gdp", "equal"], "gdp").as_str() {
+            "equal" => Weighting::Equal,
+            _ => Weighting::Gdp,
+        };
+        m.min_cluster_share = ctx.number(&t, "min_cluster_share", 0.0..=1.0, 0.0);
+        if let Some(e) = ctx.integer_opt(&t, "every", 1..=limits::MAX_STEPS) {
+            m.every = e as u32;
+        }
+    }
+    m
+}
+
+fn read_stance(
+    ctx: &mut Ctx<'_>,
+    v: &Value<'_>,
+    path: &str,
+    dimensions: &[String],
+) -> Option<Vec<f64>> {
+    let allowed: Vec<&str> = dimensions.iter().map(String::as_str).collect();
+    let t = ctx.table(v, path, &allowed)?;
+    let mut stance = Vec::with_capacity(dimensions.len());
+    let mut missing = Vec::new();
+    for d in dimensions {
+        match t.get(d) {
+            Some(x) => stance.push(ctx.number_value(x, &t.key(d), 0.0..=1.0).unwrap_or(0.0)),
+            None => missing.push(d.as_str()),
+        }
+    }
+    if !missing.is_empty() {
+        ctx.error(
+            &v.span(),
+            path,
+            format!(
+                "has no value for dimension(s) {}; every dimension needs a value in [0, 1]",
+                missing.join(", ")
+            ),
+        );
+        return None;
+    }
+    Some(stance)
+}
+
+fn read_nation(
+    ctx: &mut Ctx<'_>,
+    item: &Value<'_>,
+    path: &str,
+    dimensions: &[String],
+) -> Option<NationSpec> {
+    let t = ctx.table(item, path, NATION_KEYS)?;
+    let id = ctx.string_req(&t, "id");
+    if let (Some(id), Some(v)) = (&id, t.get("id"))
+        && !is_slug(id, true)
+    {
+        ctx.error(
+            &v.span(),
+            &t.key("id"),
+            format!("is `{id}`, but ids use only letters, digits, `_` and `-`"),
+        );
+    }
+    let groups = read_groups(ctx, &t);
+    let stance = match t.get("stance") {
+        Some(v) => read_stance(ctx, v, &t.key("stance"), dimensions),
+        None => {
+            ctx.missing(&t, "stance");
+            None
+        }
+    };
+    let id = id?;
+    Some(NationSpec {
+        name: ctx.string_opt(&t, "name").unwrap_or_else(|| id.clone()),
+        id,
+        groups,
+        gdp: ctx.number(&t, "gdp", 0.0..=f64::MAX, 1.0),
+        capability: ctx.number(&t, "capability", 0.0..=f64::MAX, 1.0),
+        openness: ctx.number(&t, "openness", 0.0..=1.0, 0.0),
+        stance: stance?,
+        confidence: ctx.number_opt(&t, "confidence", 0.0..=1.0),
+        stubbornness: ctx.number_opt(&t, "stubbornness", 0.0..=1.0),
+    })
+}
+
+fn read_groups(ctx: &mut Ctx<'_>, t: &Table<'_, '_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in ctx.string_list(t, "groups") {
+        if !is_slug(g.get_ref(), false) {
+            ctx.error(
+                &g.span(),
+                &t.key("groups"),
+                format!(
+                    "`{}` is not a valid group tag: use a-z, 0-9, `_` and `-`",
+                    g.get_ref()
+                ),
+            );
+        } else if !out.contains(g.get_ref()) {
+            out.push(g.into_inner());
+        }
+    }
+    out
+}
+
+fn check_nation_ids(ctx: &mut Ctx<'_>, nations: &[NationSpec], spans: &[std::ops::Range<usize>]) {
+    let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (i, n) in nations.iter().enumerate() {
+        if let Some(first) = seen.insert(&n.id, i) {
+            ctx.error(
+                &spans[i],
+                &format!("nations[{i}].id"),
+                format!(
+                    "`{}` is used by two nations (#{} and #{}); ids must be unique",
+                    n.id,
+                    first + 1,
+                    i + 1
+                ),
+            );
+        }
+    }
+}
+
+fn read_population(ctx: &mut Ctx<'_>, v: &Value<'_>) -> Option<Population> {
+    let t = ctx.table(
+        v,
+        "population",
+        &[
+            "count",
+            "stance",
+            "groups",
+            "gdp",
+            "capability",
+            "openness",
+            "confidence",
+            "stubbornness",
+        ],
+    )?;
+    let count = ctx.integer_opt(&t, "count", 1..=limits::MAX_NATIONS as u64);
+    if t.get("count").is_none() {
+        ctx.missing(&t, "count");
+    }
+    ctx.choice(&t, "stance", &["uniform"], "uniform");
+    Some(Population {
+        count: count? as u32,
+        stance: PopulationStance::Uniform,
+        groups: read_groups(ctx, &t),
+        gdp: ctx.number(&t, "gdp", 0.0..=f64::MAX, 1.0),
+        capability: ctx.number(&t, "capability", 0.0..=f64::MAX, 1.0),
+        openness: ctx.number(&t, "openness", 0.0..=1.0, 0.0),
+        confidence: ctx.number_opt(&t, "confidence", 0.0..=1.0),
+        stubbornness: ctx.number_opt(&t, "stubbornness", 0.0..=1.0),
+    })
+}
+
+fn read_network(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Network {
+    let mut net = Network {
+        kind: NetworkKind::Complete,
+        group_weights: Vec::new(),
+    };
+    let Some(v) = top.get("network") else {
+        return net;
+    };
+    let Some(t) = ctx.table(v, "network", &["kind", "p", "ties", "group_weights"]) else {
+        return net;
+    };
+    let kind = ctx.choice(&t, "kind", &["complete", "random", "explicit"], "complete");
+    if kind != "random"
+        && let Some(p) = t.get("p")
+    {
+        ctx.error(
+            &p.span(),
+            "network.p",
+            format!("only applies to `kind = \"random\"`, but kind is `{kind}`"),
+        );
+    }
+    if kind != "explicit"
+        && let Some(p) = t.get("ties")
+    {
+        ctx.error(
+            &p.span(),
+            "network.ties",
+            format!("only applies to `kind = \"explicit\"`, but kind is `{kind}`"),
+        );
+    }
+    net.kind = match kind.as_str() {
+        "random" => {
+            if t.get("p").is_none() {
+                ctx.missing(&t, "p");
+            }
+            NetworkKind::Random {
+                p: ctx.number(&t, "p", 0.0..=1.0, 0.0),
+            }
+        }
+        "explicit" => NetworkKind::Explicit {
+            ties: read_ties(ctx, &t, refs),
+        },
+        _ => NetworkKind::Complete,
+    };
+    if let Some(v) = t.get("group_weights")
+        && let Some(gw) = ctx.table(v, "network.group_weights", &group_refs(refs))
+    {
+        for (k, val) in gw.entries() {
+            let key = gw.key(k.get_ref());
+            if let Some(x) = ctx.number_value(val, &key, 0.0..=f64::MAX) {
+                net.group_weights.push((k.get_ref().to_string(), x));
+            }
+        }
+    }
+    net
+}
+
+fn group_refs(refs: &Refs) -> Vec<&str> {
+    refs.groups.iter().map(String::as_str).collect()
+}
+
+fn read_ties(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, refs: &Refs) -> Vec<(usize, usize, f64)> {
+    let Some(items) = ctx.array(t, "ties") else {
+        ctx.missing(t, "ties");
+        return Vec::new();
+    };
+    let mut ties = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let key = format!("network.ties[{i}]");
+        let triple = match item.get_ref() {
+            DeValue::Array(a) if a.len() == 3 => a,
+            other => {
+                ctx.error(
+                    &item.span(),
+                    &key,
+                    format!(
+                        "expected `[\"A\", \"B\", weight]`, found {}",
+                        describe(other)
+                    ),
+                );
+                continue;
+            }
+        };
+        let mut ends = Vec::new();
+        for end in &triple[..2] {
+            if let Some(id) = ctx.string_value(end, &key) {
+                match refs.nation_ids.iter().position(|n| *n == id) {
+                    Some(ix) => ends.push(ix),
+                    None => ctx.error(
+                        &end.span(),
+                        &key,
+                        format!("unknown nation `{id}` (ties name nation ids)"),
+                    ),
+                }
+            }
+        }
+        let w = ctx.number_value(&triple[2], &key, 0.0..=f64::MAX);
+        if let ([a, b], Some(w)) = (ends.as_slice(), w) {
+            if a == b {
+                ctx.error(&item.span(), &key, "a nation cannot be tied to itself");
+            } else {
+                ties.push((*a, *b, w));
+            }
+        }
+    }
+    ties
+}
+
+fn read_rivalries(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Rivalry> {
+    let Some(items) = ctx.array(top, "rivalries") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("rivalries[{i}]");
+        let Some(t) = ctx.table(item, &path, &["a", "b", "strength"]) else {
+            continue;
+        };
+        let side = |ctx: &mut Ctx<'_>, key: &str| {
+            let s = ctx.string_opt(&t, key);
+            if t.get(key).is_none() {
+                ctx.missing(&t, key);
+            }
+            let v = t.get(key)?;
+            refs.selector(ctx, &Spanned::new(v.span(), s?), &t.key(key))
+        };
+        let a = side(ctx, "a");
+        let b = side(ctx, "b");
+        let strength = ctx.number(&t, "strength", 0.0..=f64::MAX, 1.0);
+        if let (Some(a), Some(b)) = (a, b) {
+            out.push(Rivalry { a, b, strength });
+        }
+    }
+    out
+}
+
+fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<BodySpec> {
+    let Some(items) = ctx.array(top, "bodies") else {
+        return Vec::new();
+    };
+    if items.len() > limits::MAX_BODIES {
+        ctx.error(
+            &top.get("bodies").map(|v| v.span()).unwrap_or(0..0),
+            "bodies",
+            format!(
+                "{} bodies exceed the limit of {}",
+                items.len(),
+                limits::MAX_BODIES
+            ),
+        );
+        return Vec::new();
+    }
+    let keys = &[
+        "id",
+        "name",
+        "enabled",
+        "founded",
+        "founders",
+        "standard",
+        "harmonization",
+        "accession_threshold",
+        "join_rate",
+        "exit_threshold",
+        "capacity_building",
+        "dialogue",
+    ];
+    let mut out: Vec<BodySpec> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("bodies[{i}]");
+        let Some(t) = ctx.table(item, &path, keys) else {
+            continue;
+        };
+        let id = ctx.string_req(&t, "id");
+        if let (Some(id), Some(v)) = (&id, t.get("id")) {
+            if !is_slug(id, false) {
+                ctx.error(
+                    &v.span(),
+                    &t.key("id"),
+                    format!("is `{id}`, but body ids use only a-z, 0-9, `_` and `-`"),
+                );
+            }
+            if out.iter().any(|b| &b.id == id) {
+                ctx.error(
+                    &v.span(),
+                    &t.key("id"),
+                    format!("`{id}` is used by two bodies; ids must be unique"),
+                );
+            }
+        }
+        let founded = ctx
+            .integer_opt(&t, "founded", 0..=u64::from(refs.steps))
+            .unwrap_or(0) as u32;
+        let standard = match t.get("standard") {
+            None => Standard::MembersMean,
+            Some(v) => match v.get_ref() {
+                DeValue::String(_) => {
+                    ctx.choice_value(v, &t.key("standard"), &["members_mean"]);
+                    Standard::MembersMean
+                }
+                _ => read_stance(ctx, v, &t.key("standard"), &refs.dimensions)
+                    .map_or(Standard::MembersMean, Standard::Fixed),
+            },
+        };
+        let Some(id) = id else { continue };
+        out.push(BodySpec {
+            name: ctx.string_opt(&t, "name").unwrap_or_else(|| id.clone()),
+            id,
+            enabled: ctx.boolean(&t, "enabled", true),
+            founded,
+            founders: refs.selectors(ctx, &t, "founders"),
+            standard,
+            harmonization: ctx.number(&t, "harmonization", 0.0..=1.0, 0.0),
+            accession_threshold: ctx.number(&t, "accession_threshold", 0.0..=1.0, 0.0),
+            join_rate: ctx.number(&t, "join_rate", 0.0..=1.0, 0.0),
+            exit_threshold: ctx.number(&t, "exit_threshold", 0.0..=1.0, 1.0),
+            capacity_building: ctx.number(&t, "capacity_building", 0.0..=1.0, 0.0),
+            dialogue: ctx.number(&t, "dialogue", 0.0..=1.0, 0.0),
+        });
+    }
+    out
+}
+
+/// Flattens `set = { a.b = 1 }` (nested tables) and `set = { "a.b" = 1 }` alike into
+/// `(dotted path, key span, value)`.
+fn flatten_set<'a, 'i>(
+    prefix: &str,
+    table: &'a DeTable<'i>,
+    out: &mut Vec<(String, std::ops::Range<usize>, &'a Value<'i>)>,
+) {
+    for (k, v) in table.iter() {
+        let path = join(prefix, k.get_ref());
+        match v.get_ref() {
+            // Explicit stance tables are not parameters, so a table always means nesting.
+            DeValue::Table(inner) => flatten_set(&path, inner, out),
+            _ => out.push((path, k.span(), v)),
+        }
+    }
+}
+
+/// Resolves `path = value` against the scenario's names and the path's value range.
+fn assignment(
+    ctx: &mut Ctx<'_>,
+    refs: &Refs,
+    text: &str,
+    key_span: &std::ops::Range<usize>,
+    value: &Value<'_>,
+    where_: &str,
+) -> Option<Assignment> {
+    let path = match params::parse(text, &refs.names()) {
+        Ok(p) => p,
+        Err(msg) => {
+            ctx.error(key_span, where_, msg);
+            return None;
+        }
+    };
+    if let ParamPath::Group(tag, NationKey::Stance(_)) = &path
+        && refs.population_groups.contains(tag)
+    {
+        ctx.error(
+            key_span,
+            where_,
+            format!(
+                "`{text}` would set stances of `[population]` nations, which are drawn per run"
+            ),
+        );
+        return None;
+    }
+    if path == ParamPath::Network(NetworkKey::P) && !refs.random_network {
+        ctx.error(
+            key_span,
+            where_,
+            "`network.p` only applies to `kind = \"random\"` networks",
+        );
+        return None;
+    }
+    let key = format!("{where_} `{text}`");
+    let value = match params::spec(&path, refs.steps) {
+        ValueSpec::Number(lo, hi) => ParamValue::Number(ctx.number_value(value, &key, lo..=hi)?),
+        ValueSpec::Integer(lo, hi) => {
+            ParamValue::Number(ctx.integer_value(value, &key, lo..=hi)? as f64)
+        }
+        ValueSpec::Bool => match value.get_ref() {
+            DeValue::Boolean(b) => ParamValue::Bool(*b),
+            other => {
+                ctx.error(
+                    &value.span(),
+                    &key,
+                    format!("expected `true` or `false`, found {}", describe(other)),
+                );
+                return None;
+            }
+        },
+        ValueSpec::Choice(choices) => ParamValue::Text(ctx.choice_value(value, &key, choices)?),
+    };
+    Some(Assignment {
+        text: text.to_string(),
+        path,
+        value,
+    })
+}
+
+fn read_arms(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Arm> {
+    let Some(items) = ctx.array(top, "arms") else {
+        return vec![Arm {
+            name: "baseline".into(),
+            set: Vec::new(),
+        }];
+    };
+    let mut arms: Vec<Arm> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("arms[{i}]");
+        let Some(t) = ctx.table(item, &path, &["name", "set", "description"]) else {
+            continue;
+        };
+        let name = ctx.string_req(&t, "name");
+        if let (Some(n), Some(v)) = (&name, t.get("name")) {
+            if !is_slug(n, false) {
+                ctx.error(
+                    &v.span(),
+                    &t.key("name"),
+                    format!("is `{n}`, but arm names use only a-z, 0-9, `_` and `-`"),
+                );
+            }
+            if arms.iter().any(|a| &a.name == n) {
+                ctx.error(
+                    &v.span(),
+                    &t.key("name"),
+                    format!("`{n}` names two arms; arm names must be unique"),
+                );
+            }
+        }
+        let mut set = Vec::new();
+        if let Some(v) = t.get("set") {
+            match v.get_ref() {
+                DeValue::Table(st) => {
+                    let mut flat = Vec::new();
+                    flatten_set("", st, &mut flat);
+                    for (text, span, value) in flat {
+                        if let Some(a) = assignment(ctx, refs, &text, &span, value, &t.key("set")) {
+                            set.push(a);
+                        }
+                    }
+                }
+                other => ctx.error(
+                    &v.span(),
+                    &t.key("set"),
+                    format!(
+                        "expected a table of `\"path\" = value`, found {}",
+                        describe(other)
+                    ),
+                ),
+            }
+        }
+        if let Some(name) = name {
+            arms.push(Arm { name, set });
+        }
+    }
+    if arms.is_empty() && ctx.problems.is_empty() {
+        arms.push(Arm {
+            name: "baseline".into(),
+            set: Vec::new(),
+        });
+    }
+    arms
+}
+
+fn read_events(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Event> {
+    let Some(items) = ctx.array(top, "events") else {
+        return Vec::new();
+    };
+    let mut events = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("events[{i}]");
+        let keys = &[
+            "step",
+            "kind",
+            "from",
+            "to",
+            "strength",
+            "body",
+            "nations",
+            "dimension",
+            "delta",
+            "path",
+            "value",
+        ];
+        let Some(t) = ctx.table(item, &path, keys) else {
+            continue;
+        };
+        let step = match t.get("step") {
+            None => {
+                ctx.missing(&t, "step");
+                None
+            }
+            Some(v) => match ctx.integer_value(v, &t.key("step"), 0..=u64::from(u32::MAX)) {
+                Some(s) if s > u64::from(refs.steps) => {
+                    ctx.error(
+                        &v.span(),
+                        &t.key("step"),
+                        format!(
+                            "is {s}, after the last step ({}); events must happen in 0..={}",
+                            refs.steps, refs.steps
+                        ),
+                    );
+                    None
+                }
+                s => s.map(|s| s as u32),
+            },
+        };
+        let kinds = ["export_control", "join", "leave", "shock", "set"];
+        if t.get("kind").is_none() {
+            ctx.missing(&t, "kind");
+            continue;
+        }
+        let kind = ctx.choice(&t, "kind", &kinds, "");
+        let needed: &[&str] = match kind.as_str() {
+            "export_control" => &["from", "to", "strength"],
+            "join" | "leave" => &["body", "nations"],
+            "shock" => &["nations", "dimension", "delta"],
+            "set" => &["path", "value"],
+            _ => continue,
+        };
+        for (k, v) in t.entries() {
+            let k = k.get_ref().as_ref();
+            if !["step", "kind"].contains(&k) && !needed.contains(&k) {
+                ctx.error(
+                    &v.span(),
+                    &t.key(k),
+                    format!(
+                        "does not apply to `{kind}` events, which take: {}",
+                        needed.join(", ")
+                    ),
+                );
+            }
+        }
+        for k in needed {
+            if t.get(k).is_none() {
+                ctx.missing(&t, k);
+            }
+        }
+        let kind = match kind.as_str() {
+            "export_control" => Some(EventKind::ExportControl {
+                from: refs.selectors(ctx, &t, "from"),
+                to: refs.selectors(ctx, &t, "to"),
+                strength: ctx.number(&t, "strength", 0.0..=1.0, 0.0),
+            }),
+            "join" | "leave" => {
+                let body = ctx.string_opt(&t, "body").and_then(|b| {
+                    let pos = refs.bodies.iter().position(|x| *x == b);
+                    if pos.is_none()
+                        && let Some(v) = t.get("body")
+                    {
+                        ctx.error(
+                            &v.span(),
+                            &t.key("body"),
+                            format!(
+                                "unknown body `{b}`; bodies: {}",
+                                list_or_none(&refs.bodies)
+                            ),
+                        );
+                    }
+                    pos
+                });
+                let nations = refs.selectors(ctx, &t, "nations");
+                body.map(|body| {
+                    if kind == "join" {
+                        EventKind::Join { body, nations }
+                    } else {
+                        EventKind::Leave { body, nations }
+                    }
+                })
+            }
+            "shock" => {
+                let dimension = ctx.string_opt(&t, "dimension").and_then(|d| {
+                    let pos = refs.dimensions.iter().position(|x| *x == d);
+                    if pos.is_none()
+                        && let Some(v) = t.get("dimension")
+                    {
+                        ctx.error(
+                            &v.span(),
+                            &t.key("dimension"),
+                            format!(
+                                "unknown dimension `{d}`; dimensions: {}",
+                                refs.dimensions.join(", ")
+                            ),
+                        );
+                    }
+                    pos
+                });
+                let nations = refs.selectors(ctx, &t, "nations");
+                let delta = ctx.number(&t, "delta", -1.0..=1.0, 0.0);
+                dimension.map(|dimension| EventKind::Shock {
+                    nations,
+                    dimension,
+                    delta,
+                })
+            }
+            _ => {
+                let text = ctx.string_opt(&t, "path");
+                match (text, t.get("path"), t.get("value")) {
+                    (Some(text), Some(pv), Some(value)) => {
+                        if text.starts_with("network.") {
+                            ctx.error(
+                                &pv.span(),
+                                &t.key("path"),
+                                format!(
+                                    "`{text}` cannot change during a run (the network is built at step 0); set it in an arm instead"
+                                ),
+                            );
+                            None
+                        } else {
+                            assignment(ctx, refs, &text, &pv.span(), value, &t.key("path"))
+                                .map(EventKind::Set)
+                        }
+                    }
+                    _ => None,
+                }
+            }
+        };
+        if let (Some(step), Some(kind)) = (step, kind) {
+            events.push(Event { step, kind });
+        }
+    }
+    events.sort_by_key(|e| e.step);
+    events
+}
+
+#[cfg(test)]
+mod tests;

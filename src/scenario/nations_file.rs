@@ -1,0 +1,257 @@
+//! `nations_file`: nations from a CSV beside the scenario, with the same columns as
+//! `[[nations]]` (`stance.<dim>` columns; `groups` separated by `;`).
+//!
+//! The file must lie inside the scenario's folder tree (after resolving `..` and symlinks),
+//! so a scenario passed around by colleagues cannot read arbitrary files.
+
+use std::path::{Path, PathBuf};
+
+use super::limits;
+use super::types::NationSpec;
+use crate::error::Problem;
+
+/// Reads the nations of `rel` (relative to the scenario file `scenario`).
+pub(crate) fn read(
+    scenario: &Path,
+    rel: &str,
+    dimensions: &[String],
+) -> Result<Vec<NationSpec>, Vec<Problem>> {
+    let at_key = |message: String| {
+        vec![Problem {
+            file: scenario.to_path_buf(),
+            line: 0,
+            column: 0,
+            key: "nations_file".to_string(),
+            message,
+        }]
+    };
+    let base = scenario.parent().unwrap_or(Path::new("."));
+    let path = base.join(rel);
+    let (canon_base, canon) = match (base_dir(base), path.canonicalize()) {
+        (Ok(b), Ok(p)) => (b, p),
+        (_, Err(e)) => {
+            return Err(at_key(format!(
+                "`{}` cannot be opened: {e}",
+                path.display()
+            )));
+        }
+        (Err(e), _) => {
+            return Err(at_key(format!(
+                "the scenario's folder `{}` cannot be resolved: {e}",
+                base.display()
+            )));
+        }
+    };
+    if !canon.starts_with(&canon_base) {
+        return Err(at_key(format!(
+            "`{rel}` resolves to `{}`, outside the scenario's folder `{}`; copy the file next to the scenario",
+            canon.display(),
+            canon_base.display()
+        )));
+    }
+    match std::fs::metadata(&canon) {
+        Ok(m) if m.len() > limits::MAX_FILE_BYTES => {
+            return Err(at_key(format!(
+                "`{rel}` is {} bytes, more than the limit of {}",
+                m.len(),
+                limits::MAX_FILE_BYTES
+            )));
+        }
+        Ok(m) if !m.is_file() => return Err(at_key(format!("`{rel}` is not a file"))),
+        Err(e) => return Err(at_key(format!("`{rel}` cannot be read: {e}"))),
+        Ok(_) => {}
+    }
+    let text = std::fs::read(&canon).map_err(|e| at_key(format!("`{rel}` cannot be read: {e}")))?;
+    parse(&path, &text, dimensions)
+}
+
+fn base_dir(base: &Path) -> std::io::Result<PathBuf> {
+    if base.as_os_str().is_empty() {
+        Path::new(".").canonicalize()
+    } else {
+        base.canonicalize()
+    }
+}
+
+/// Parses CSV bytes; problems name `file`, the line and the column.
+pub(crate) fn parse(
+    file: &Path,
+    bytes: &[u8],
+    dimensions: &[String],
+) -> Result<Vec<NationSpec>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let problem = |line: usize, key: &str, message: String| Problem {
+        file: file.to_path_buf(),
+        line,
+        column: 0,
+        key: key.to_string(),
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .comment(Some(b'#'))
+        .from_reader(bytes);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![problem(1, "", format!("not a readable CSV file: {e}"))]),
+    };
+    let stance_cols: Vec<String> = dimensions.iter().map(|d| format!("stance.{d}")).collect();
+    let fixed = [
+        "id",
+        "name",
+        "groups",
+        "gdp",
+        "capability",
+        "openness",
+        "confidence",
+        "stubbornness",
+    ];
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    for h in headers.iter() {
+        if !fixed.contains(&h) && !stance_cols.iter().any(|c| c == h) {
+            problems.push(problem(
+                1,
+                h,
+                format!(
+                    "unknown column; allowed: {}, {}",
+                    fixed.join(", "),
+                    stance_cols.join(", ")
+                ),
+            ));
+        }
+    }
+    for needed in std::iter::once("id").chain(stance_cols.iter().map(String::as_str)) {
+        if col(needed).is_none() {
+            problems.push(problem(1, needed, "required column is missing".to_string()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut nations = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                problems.push(problem(line, "", format!("malformed row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let field = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
+        let mut number = |name: &str, lo: f64, hi: f64, default: Option<f64>| -> Option<f64> {
+            let raw = field(name);
+            if raw.is_empty() {
+                if default.is_none() && name.starts_with("stance.") {
+                    problems.push(problem(line, name, "is empty; a value in [0, 1] is required".into()));
+                }
+                return default;
+            }
+            match raw.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= lo && x <= hi => Some(x),
+                _ => {
+                    let range = if hi == f64::MAX {
+                        format!("a finite number ≥ {lo}")
+                    } else {
+                        format!("a number in [{lo}, {hi}]")
+                    };
+                    problems.push(problem(line, name, format!("is `{raw}`, but it must be {range}")));
+                    default
+                }
+            }
+        };
+        let gdp = number("gdp", 0.0, f64::MAX, Some(1.0)).unwrap_or(1.0);
+        let capability = number("capability", 0.0, f64::MAX, Some(1.0)).unwrap_or(1.0);
+        let openness = number("openness", 0.0, 1.0, Some(0.0)).unwrap_or(0.0);
+        let confidence = number("confidence", 0.0, 1.0, None);
+        let stubbornness = number("stubbornness", 0.0, 1.0, None);
+        let stance: Vec<Option<f64>> = stance_cols
+            .iter()
+            .map(|c| number(c, 0.0, 1.0, None))
+            .collect();
+        let id = field("id").to_string();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            problems.push(problem(
+                line,
+                "id",
+                format!("is `{id}`, but ids are non-empty and use only letters, digits, `_` and `-`"),
+            ));
+            continue;
+        }
+        let groups: Vec<String> = field("groups")
+            .split(';')
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect();
+        if let Some(bad) = groups.iter().find(|g| {
+            !g.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        }) {
+            problems.push(problem(line, "groups", format!("`{bad}` is not a valid group tag: use a-z, 0-9, `_` and `-`, separated by `;`")));
+        }
+        if stance.iter().any(Option::is_none) {
+            continue;
+        }
+        let name = match field("name") {
+            "" => id.clone(),
+            n => n.to_string(),
+        };
+        nations.push(NationSpec {
+            id,
+            name,
+            groups,
+            gdp,
+            capability,
+            openness,
+            stance: stance.into_iter().flatten().collect(),
+            confidence,
+            stubbornness,
+        });
+    }
+    if problems.is_empty() {
+        Ok(nations)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dims() -> Vec<String> {
+        vec!["privacy".to_string(), "safety".to_string()]
+    }
+
+    #[test]
+    fn reads_rows_with_defaults() {
+        let csv = "id,name,groups,gdp,stance.privacy,stance.safety\nUSA,United States,g7;g20,27.7,0.3,0.4\nBRA,,g20,2.1,0.5,0.6\n";
+        let n = parse(Path::new("n.csv"), csv.as_bytes(), &dims()).unwrap();
+        assert_eq!(n.len(), 2);
+        assert_eq!(n[0].groups, vec!["g7", "g20"]);
+        assert_eq!(n[0].stance, vec![0.3, 0.4]);
+        assert_eq!(n[1].name, "BRA");
+        assert_eq!(n[1].openness, 0.0);
+        assert_eq!(n[1].confidence, None);
+    }
+
+    #[test]
+    fn bad_rows_name_line_and_column() {
+        let csv = "id,stance.privacy,stance.safety\nUSA,0.3,1.4\nCHN,x,0.2\n";
+        let p = parse(Path::new("n.csv"), csv.as_bytes(), &dims()).unwrap_err();
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].line, p[0].key.as_str()), (2, "stance.safety"));
+        assert!(p[0].message.contains("[0, 1]"), "{}", p[0].message);
+        assert_eq!((p[1].line, p[1].key.as_str()), (3, "stance.privacy"));
+    }
+
+    #[test]
+    fn missing_and_unknown_columns() {
+        let csv = "id,stance.privacy,colour\nUSA,0.3,red\n";
+        let p = parse(Path::new("n.csv"), csv.as_bytes(), &dims()).unwrap_err();
+        let keys: Vec<&str> = p.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, vec!["colour", "stance.safety"]);
+    }
+}
