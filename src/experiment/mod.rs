@@ -1,3 +1,11 @@
 //! Experiments: seeding, ensembles over arms and runs, and their statistics.
+//!
+//! An ensemble simulates every (arm, run) pair as an independent world, in parallel across
+//! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
+//! on the thread count or on scheduling.
 
+// mod ensemble; (enabled once the model lands)
+pub mod seed;
 pub mod stats;
+
+pub use seed::run_seed;
