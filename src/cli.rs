@@ -1,6 +1,270 @@
-//! Command-line interface.
+//! Command-line interface: argument parsing and the `run` / `validate` commands.
+//!
+//! Exit codes: 0 success, 2 bad input (arguments or scenario), 1 anything else. Every error
+//! is printed as one readable message on stderr; nothing here panics on user input.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::charts;
+use crate::error::{Error, Result};
+use crate::experiment::{self, EnsembleConfig, SummaryRow};
+use crate::model::StatesMode;
+use crate::output::{self, atomic::StagedDir, manifest};
+use crate::scenario::{self, Scenario};
+
+/// accord: policy-alignment simulations of AI governance.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario's ensemble and write CSVs, a manifest and charts.
+    Run(RunArgs),
+    /// Check a scenario file and report every problem.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+/// Arguments of `accord run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Runs per arm (overrides `[experiment] runs`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: Option<u32>,
+    /// Master seed (overrides `[experiment] seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores); never changes any output byte.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Output folder (default: output/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Which nation states to write to states.csv.
+    #[arg(long, value_enum, default_value_t = States::None)]
+    pub states: States,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `--states` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum States {
+    /// No states.csv.
+    None,
+    /// Final step of every run.
+    Final,
+    /// Every recorded step of every run.
+    All,
+}
+
+impl From<States> for StatesMode {
+    fn from(s: States) -> Self {
+        match s {
+            States::None => StatesMode::None,
+            States::Final => StatesMode::Final,
+            States::All => StatesMode::All,
+        }
+    }
+}
 
 /// Runs the CLI and returns the process exit code.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Validate { scenario } => validate(&scenario),
+        Command::Run(args) => run(&args),
+    }
+}
+
+fn validate(path: &Path) -> Result<()> {
+    let s = scenario::load(path)?;
+    println!(
+        "ok: {} nations, {} dimensions, {} arms, {} steps",
+        s.nation_count(),
+        s.dimensions.len(),
+        s.arms.len(),
+        s.steps
+    );
+    Ok(())
+}
+
+fn run(args: &RunArgs) -> Result<()> {
+    let started_at = manifest::now_rfc3339();
+    let mut scenario = scenario::load(&args.scenario)?;
+    if let Some(r) = args.runs {
+        scenario.experiment.runs = r;
+    }
+    if let Some(s) = args.seed {
+        scenario.experiment.seed = s;
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+    // Refuse an existing folder before spending time simulating.
+    let staged = StagedDir::create(&out, args.force)?;
+
+    let config = EnsembleConfig {
+        runs: scenario.experiment.runs,
+        seed: scenario.experiment.seed,
+        threads: args.threads.map(usize::from),
+        states: args.states.into(),
+    };
+    let total = scenario.arms.len() as u64 * u64::from(config.runs);
+    let bar = progress_bar(total, args.quiet);
+    let ensemble = experiment::run_ensemble(&scenario, &config, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+
+    let summary = experiment::summarize(&ensemble);
+    let dir = staged.path();
+    output::write_timeseries(&dir.join("timeseries.csv"), &ensemble)?;
+    output::write_summary(&dir.join("summary.csv"), &ensemble, &summary)?;
+    if config.states != StatesMode::None {
+        output::write_states(&dir.join("states.csv"), &ensemble, &scenario.dimensions)?;
+    }
+    draw_charts(dir, &scenario, &ensemble, &summary)?;
+    let m = manifest::Manifest {
+        accord_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_sha256: manifest::sha256_file(&args.scenario)?,
+        inputs: inputs(&args.scenario)?,
+        seed: config.seed,
+        runs: config.runs,
+        arms: ensemble.arms.clone(),
+        states: format!("{:?}", args.states).to_lowercase(),
+        command: manifest::command_without_threads(std::env::args()),
+        started_at,
+        finished_at: manifest::now_rfc3339(),
+        scenario: scenario.clone(),
+    };
+    manifest::write(&dir.join("manifest.json"), &m)?;
+    let final_path = staged.commit()?;
+
+    print_table(&ensemble, &summary, &scenario);
+    println!("output: {}", final_path.display());
+    Ok(())
+}
+
+/// The scenario and any `nations_file` it names, with hashes.
+fn inputs(scenario_path: &Path) -> Result<Vec<manifest::Input>> {
+    let mut list = vec![manifest::Input {
+        path: scenario_path.display().to_string(),
+        sha256: manifest::sha256_file(scenario_path)?,
+    }];
+    let text = std::fs::read_to_string(scenario_path)
+        .map_err(|e| Error::io("read scenario", scenario_path, e))?;
+    if let Ok(table) = text.parse::<toml::Table>()
+        && let Some(rel) = table.get("nations_file").and_then(|v| v.as_str())
+    {
+        let p = scenario_path.parent().unwrap_or(Path::new(".")).join(rel);
+        list.push(manifest::Input {
+            path: p.display().to_string(),
+            sha256: manifest::sha256_file(&p)?,
+        });
+    }
+    Ok(list)
+}
+
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({per_sec}, eta {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn draw_charts(
+    dir: &Path,
+    scenario: &Scenario,
+    e: &experiment::Ensemble,
+    summary: &[SummaryRow],
+) -> Result<()> {
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir)
+        .map_err(|err| Error::io("create folder", &charts_dir, err))?;
+    let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
+        return Ok(());
+    };
+    let bands: Vec<charts::Band> = (0..e.arms.len())
+        .map(|arm| charts::Band {
+            name: e.arms[arm].clone(),
+            points: summary
+                .iter()
+                .filter(|r| r.arm == arm && r.metric == metric)
+                .filter_map(|r| r.summary.map(|s| (r.step, s.mean, s.ci95_lo, s.ci95_hi)))
+                .collect(),
+        })
+        .collect();
+    charts::time_series(
+        &bands,
+        &format!("Fragmentation of AI governance — {}", scenario.name),
+        &format!("step ({})", scenario.step_unit),
+        "fragmentation (weighted share of incompatible pairs)",
+        true,
+        &charts_dir.join("fragmentation"),
+    )
+}
+
+fn print_table(e: &experiment::Ensemble, summary: &[SummaryRow], scenario: &Scenario) {
+    let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
+        return;
+    };
+    let width = e.arms.iter().map(String::len).max().unwrap_or(0).max(3);
+    println!(
+        "fragmentation at step {} ({}), mean and 95% CI over runs:",
+        scenario.steps, scenario.step_unit
+    );
+    for r in summary
+        .iter()
+        .filter(|r| r.metric == metric && r.step == scenario.steps)
+    {
+        match r.summary {
+            Some(s) => println!(
+                "  {:<width$}  {:.4}  [{:.4}, {:.4}]  n = {}",
+                e.arms[r.arm], s.mean, s.ci95_lo, s.ci95_hi, s.n
+            ),
+            None => println!("  {:<width$}  undefined", e.arms[r.arm]),
+        }
+    }
 }

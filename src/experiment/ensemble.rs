@@ -93,7 +93,12 @@ pub fn run_ensemble(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {:?} worker threads: {e}", config.threads)))?;
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {:?} worker threads: {e}",
+                config.threads
+            ))
+        })?;
     // `collect` on an indexed parallel iterator keeps input order whatever the schedule.
     let records: Vec<RunRecord> = pool.install(|| (0..total).into_par_iter().map(job).collect());
     Ok(Ensemble {
@@ -116,7 +121,8 @@ fn check_memory(s: &Scenario, c: &EnsembleConfig, steps: usize, metrics: usize) 
         StatesMode::Final => 1.0,
         StatesMode::All => steps as f64,
     };
-    bytes += runs * state_steps * s.nation_count() as f64 * (s.dimensions.len() as f64 * 8.0 + 64.0);
+    bytes +=
+        runs * state_steps * s.nation_count() as f64 * (s.dimensions.len() as f64 * 8.0 + 64.0);
     if bytes > MEMORY_BUDGET {
         return Err(Error::Usage(format!(
             "this ensemble would keep about {:.1} GiB of results in memory (limit {:.0} GiB); \

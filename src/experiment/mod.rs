@@ -4,8 +4,10 @@
 //! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
 //! on the thread count or on scheduling.
 
-// mod ensemble; (enabled once the model lands)
+mod ensemble;
 pub mod seed;
 pub mod stats;
+
+pub use ensemble::{Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, summarize};
 
 pub use seed::run_seed;

@@ -1,1 +1,326 @@
-//! TODO
+//! Atomic output folders.
+//!
+//! A run writes into a hidden temporary folder next to the requested one and renames it into
+//! place only when every file is complete, so users never see a half-written output folder and
+//! a failing run leaves any previous folder untouched. The temporary folder shares the final
+//! folder's parent so that the rename stays on one filesystem, where it is atomic.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::Error;
+
+/// Distinguishes staged folders created by one process (e.g. parallel tests, or one run
+/// writing several outputs), since the pid alone is shared by all of them.
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A folder being written; becomes visible at `final_path` only on [`commit`](Self::commit).
+#[derive(Debug)]
+pub struct StagedDir {
+    final_path: PathBuf,
+    temp_path: PathBuf,
+    force: bool,
+    committed: bool,
+}
+
+/// What occupies an output path.
+enum Occupant {
+    Nothing,
+    Folder,
+    NotFolder,
+}
+
+fn occupant(path: &Path) -> crate::Result<Occupant> {
+    // `symlink_metadata` so that a dangling symlink counts as occupied instead of absent:
+    // renaming onto it would silently replace it.
+    match fs::symlink_metadata(path) {
+        Ok(_) => match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => Ok(Occupant::Folder),
+            Ok(_) => Ok(Occupant::NotFolder),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Occupant::NotFolder),
+            Err(e) => Err(Error::io("inspect", path, e)),
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Occupant::Nothing),
+        Err(e) => Err(Error::io("inspect", path, e)),
+    }
+}
+
+fn not_a_folder(path: &Path) -> Error {
+    Error::Usage(format!(
+        "output path `{}` is a file, not a folder",
+        path.display()
+    ))
+}
+
+/// `.<name>.<kind>-<pid>-<counter>` next to `final_path`: hidden, so it is not mistaken for an
+/// output, and unique, so concurrent runs never share one.
+fn sibling(final_path: &Path, kind: &str) -> crate::Result<PathBuf> {
+    let name = final_path.file_name().ok_or_else(|| {
+        Error::Usage(format!(
+            "output path `{}` does not name a folder",
+            final_path.display()
+        ))
+    })?;
+    let mut hidden = OsString::from(".");
+    hidden.push(name);
+    hidden.push(format!(
+        ".{kind}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    Ok(final_path.with_file_name(hidden))
+}
+
+impl StagedDir {
+    /// Starts writing a folder that will appear at `final_path`.
+    ///
+    /// Fails with [`Error::OutputExists`] if `final_path` exists and `force` is false, and
+    /// with [`Error::Usage`] if it exists and is a file (even with `force`: replacing a file
+    /// with a folder is never what was meant). Creates missing parent folders and a temporary
+    /// folder `.<final name>.tmp-<pid>-<counter>` next to the final one.
+    pub fn create(final_path: &Path, force: bool) -> crate::Result<StagedDir> {
+        match occupant(final_path)? {
+            Occupant::NotFolder => return Err(not_a_folder(final_path)),
+            Occupant::Folder if !force => {
+                return Err(Error::OutputExists(final_path.to_path_buf()));
+            }
+            Occupant::Folder | Occupant::Nothing => {}
+        }
+        if let Some(parent) = final_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+        }
+        loop {
+            let temp_path = sibling(final_path, "tmp")?;
+            match fs::create_dir(&temp_path) {
+                Ok(()) => {
+                    return Ok(StagedDir {
+                        final_path: final_path.to_path_buf(),
+                        temp_path,
+                        force,
+                        committed: false,
+                    });
+                }
+                // Left over from a crashed run that had the same pid; take the next counter.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io("create folder", temp_path, e)),
+            }
+        }
+    }
+
+    /// The temporary folder to write into.
+    pub fn path(&self) -> &Path {
+        &self.temp_path
+    }
+
+    /// The folder the outputs will have once committed.
+    pub fn final_path(&self) -> &Path {
+        &self.final_path
+    }
+
+    /// Moves the temporary folder into place and returns the final path.
+    ///
+    /// With `force`, an existing folder is first renamed aside, then removed once the new one
+    /// is in place; if the new one cannot be moved in, the old one is moved back. Existence is
+    /// checked again here (another process may have created the folder since
+    /// [`create`](Self::create)), giving [`Error::OutputExists`] without `force`. On any error
+    /// the temporary folder is removed.
+    pub fn commit(mut self) -> crate::Result<PathBuf> {
+        match occupant(&self.final_path)? {
+            Occupant::NotFolder => return Err(not_a_folder(&self.final_path)),
+            Occupant::Folder if self.force => return self.replace(),
+            Occupant::Folder => return Err(Error::OutputExists(self.final_path.clone())),
+            Occupant::Nothing => {}
+        }
+        // A folder created by another process between the check above and this rename makes
+        // the rename fail (unless it is still empty, which loses nothing).
+        if let Err(e) = fs::rename(&self.temp_path, &self.final_path) {
+            return Err(match occupant(&self.final_path) {
+                Ok(Occupant::Folder) => Error::OutputExists(self.final_path.clone()),
+                _ => Error::io("move into place", &self.temp_path, e),
+            });
+        }
+        self.committed = true;
+        Ok(self.final_path.clone())
+    }
+
+    fn replace(mut self) -> crate::Result<PathBuf> {
+        let old = sibling(&self.final_path, "old")?;
+        fs::rename(&self.final_path, &old)
+            .map_err(|e| Error::io("move aside", &self.final_path, e))?;
+        if let Err(e) = fs::rename(&self.temp_path, &self.final_path) {
+            // Put the previous outputs back: a failed run must leave them as they were.
+            let _ = fs::rename(&old, &self.final_path);
+            return Err(Error::io("move into place", &self.temp_path, e));
+        }
+        self.committed = true;
+        // The new outputs are complete and in place, so the run succeeded; a leftover hidden
+        // `.old-` folder is clutter, not a reason to report failure.
+        let _ = fs::remove_dir_all(&old);
+        Ok(self.final_path.clone())
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: an error here has nowhere to go and must not mask the one that
+            // caused the run to stop before committing.
+            let _ = fs::remove_dir_all(&self.temp_path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        fs::write(dir.join(name), text).unwrap();
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn commit_creates_folder_with_contents() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let staged = StagedDir::create(&out, false).unwrap();
+        assert_eq!(staged.final_path(), out);
+        assert_eq!(staged.path().parent(), Some(root.path()));
+        let temp_name = staged.path().file_name().unwrap().to_string_lossy();
+        assert!(temp_name.starts_with(".out.tmp-"), "{temp_name}");
+        assert!(!out.exists(), "not visible before commit");
+        write(staged.path(), "a.csv", "x\n");
+        assert_eq!(staged.commit().unwrap(), out);
+        assert_eq!(fs::read_to_string(out.join("a.csv")).unwrap(), "x\n");
+        assert_eq!(entries(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn refuses_existing_without_force() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir(&out).unwrap();
+        write(&out, "old.csv", "old");
+        let err = StagedDir::create(&out, false).unwrap_err();
+        assert!(
+            matches!(err, Error::OutputExists(ref p) if p == &out),
+            "{err}"
+        );
+        assert_eq!(entries(&out), ["old.csv"]);
+        assert_eq!(entries(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn commit_rechecks_existence_without_force() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let staged = StagedDir::create(&out, false).unwrap();
+        write(staged.path(), "new.csv", "new");
+        // Another process wins the race and writes its outputs first.
+        fs::create_dir(&out).unwrap();
+        write(&out, "theirs.csv", "theirs");
+        let err = staged.commit().unwrap_err();
+        assert!(matches!(err, Error::OutputExists(_)), "{err}");
+        assert_eq!(entries(&out), ["theirs.csv"]);
+        assert_eq!(entries(root.path()), ["out"], "temp folder removed");
+    }
+
+    #[test]
+    fn replaces_with_force() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir(&out).unwrap();
+        write(&out, "old.csv", "old");
+        let staged = StagedDir::create(&out, true).unwrap();
+        write(staged.path(), "new.csv", "new");
+        assert_eq!(entries(&out), ["old.csv"], "old folder intact until commit");
+        staged.commit().unwrap();
+        assert_eq!(entries(&out), ["new.csv"]);
+        assert_eq!(entries(root.path()), ["out"], "no temp or old folder left");
+    }
+
+    #[test]
+    fn force_without_existing_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let staged = StagedDir::create(&out, true).unwrap();
+        write(staged.path(), "new.csv", "new");
+        staged.commit().unwrap();
+        assert_eq!(entries(&out), ["new.csv"]);
+    }
+
+    #[test]
+    fn drop_without_commit_leaves_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        {
+            let staged = StagedDir::create(&out, false).unwrap();
+            write(staged.path(), "partial.csv", "half");
+            assert!(staged.path().is_dir());
+        }
+        assert!(entries(root.path()).is_empty());
+    }
+
+    #[test]
+    fn failed_forced_run_keeps_previous_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir(&out).unwrap();
+        write(&out, "old.csv", "old");
+        drop(StagedDir::create(&out, true).unwrap());
+        assert_eq!(entries(&out), ["old.csv"]);
+        assert_eq!(entries(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn file_at_final_path_is_rejected() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::write(&out, "not a folder").unwrap();
+        for force in [false, true] {
+            let err = StagedDir::create(&out, force).unwrap_err();
+            assert!(
+                matches!(err, Error::Usage(ref m) if m.contains("is a file, not a folder")),
+                "{err}"
+            );
+        }
+        assert_eq!(fs::read_to_string(&out).unwrap(), "not a folder");
+        assert_eq!(entries(root.path()), ["out"]);
+    }
+
+    #[test]
+    fn creates_parent_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("a").join("b").join("out");
+        let staged = StagedDir::create(&out, false).unwrap();
+        write(staged.path(), "x.csv", "x");
+        staged.commit().unwrap();
+        assert_eq!(entries(&out), ["x.csv"]);
+    }
+
+    #[test]
+    fn path_without_name_is_rejected() {
+        let err = StagedDir::create(Path::new("/"), true).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{err}");
+    }
+
+    #[test]
+    fn temp_names_are_unique() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        let a = StagedDir::create(&out, false).unwrap();
+        let b = StagedDir::create(&out, false).unwrap();
+        assert_ne!(a.path(), b.path());
+    }
+}

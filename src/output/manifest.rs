@@ -143,8 +143,18 @@ mod tests {
 
     #[test]
     fn thread_flags_are_dropped() {
-        let args = ["accord", "run", "x.toml", "--threads", "4", "-j", "2", "--threads=3", "--quiet"]
-            .map(String::from);
+        let args = [
+            "accord",
+            "run",
+            "x.toml",
+            "--threads",
+            "4",
+            "-j",
+            "2",
+            "--threads=3",
+            "--quiet",
+        ]
+        .map(String::from);
         assert_eq!(
             command_without_threads(args),
             vec!["accord", "run", "x.toml", "--quiet"]

@@ -1,4 +1,11 @@
 //! Output folders: atomic creation, CSV writers and the manifest.
+//!
+//! Every file here is a pure function of the ensemble and the scenario (floats in one
+//! fixed format, rows in (arm, run, step) order), so the same scenario and seed give the
+//! same bytes on any machine and thread count; only the manifest's times differ.
 
 pub mod atomic;
 pub mod format;
+pub mod manifest;
+mod tables;
+pub use tables::{write_states, write_summary, write_timeseries};

@@ -157,9 +157,7 @@ fn read(
             }
         }
     }
-    let population = top
-        .get("population")
-        .and_then(|v| read_population(ctx, v));
+    let population = top.get("population").and_then(|v| read_population(ctx, v));
     check_nation_ids(ctx, &nations, &nation_spans);
 
     let total = nations.len() + population.as_ref().map_or(0, |p| p.count as usize);
@@ -354,7 +352,10 @@ fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
             ctx.error(
                 &d.span(),
                 "dimensions",
-                format!("`{}` appears twice; dimension names must be unique", d.get_ref()),
+                format!(
+                    "`{}` appears twice; dimension names must be unique",
+                    d.get_ref()
+                ),
             );
         }
     }
@@ -449,7 +450,10 @@ fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
         )
     {
         m.tolerance = ctx.number(&t, "tolerance", 0.0..=1.0, 0.1);
-        m.weighting = match ctx.choice(&t, "weighting", &["gdp", "equal"], "gdp").as_str() {
+        m.weighting = match ctx
+            .choice(&t, "weighting", &["gdp", "equal"], "gdp")
+            .as_str()
+        {
             "equal" => Weighting::Equal,
             _ => Weighting::Gdp,
         };
@@ -1054,10 +1058,7 @@ fn read_events(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Event
                         ctx.error(
                             &v.span(),
                             &t.key("body"),
-                            format!(
-                                "unknown body `{b}`; bodies: {}",
-                                list_or_none(&refs.bodies)
-                            ),
+                            format!("unknown body `{b}`; bodies: {}", list_or_none(&refs.bodies)),
                         );
                     }
                     pos

@@ -93,7 +93,13 @@ pub(crate) fn parse(
         .from_reader(bytes);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(vec![problem(1, "", format!("not a readable CSV file: {e}"))]),
+        Err(e) => {
+            return Err(vec![problem(
+                1,
+                "",
+                format!("not a readable CSV file: {e}"),
+            )]);
+        }
     };
     let stance_cols: Vec<String> = dimensions.iter().map(|d| format!("stance.{d}")).collect();
     let fixed = [
@@ -144,7 +150,11 @@ pub(crate) fn parse(
             let raw = field(name);
             if raw.is_empty() {
                 if default.is_none() && name.starts_with("stance.") {
-                    problems.push(problem(line, name, "is empty; a value in [0, 1] is required".into()));
+                    problems.push(problem(
+                        line,
+                        name,
+                        "is empty; a value in [0, 1] is required".into(),
+                    ));
                 }
                 return default;
             }
@@ -156,7 +166,11 @@ pub(crate) fn parse(
                     } else {
                         format!("a number in [{lo}, {hi}]")
                     };
-                    problems.push(problem(line, name, format!("is `{raw}`, but it must be {range}")));
+                    problems.push(problem(
+                        line,
+                        name,
+                        format!("is `{raw}`, but it must be {range}"),
+                    ));
                     default
                 }
             }
@@ -171,11 +185,17 @@ pub(crate) fn parse(
             .map(|c| number(c, 0.0, 1.0, None))
             .collect();
         let id = field("id").to_string();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             problems.push(problem(
                 line,
                 "id",
-                format!("is `{id}`, but ids are non-empty and use only letters, digits, `_` and `-`"),
+                format!(
+                    "is `{id}`, but ids are non-empty and use only letters, digits, `_` and `-`"
+                ),
             ));
             continue;
         }
@@ -189,7 +209,13 @@ pub(crate) fn parse(
             !g.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         }) {
-            problems.push(problem(line, "groups", format!("`{bad}` is not a valid group tag: use a-z, 0-9, `_` and `-`, separated by `;`")));
+            problems.push(problem(
+                line,
+                "groups",
+                format!(
+                    "`{bad}` is not a valid group tag: use a-z, 0-9, `_` and `-`, separated by `;`"
+                ),
+            ));
         }
         if stance.iter().any(Option::is_none) {
             continue;

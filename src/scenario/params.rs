@@ -394,9 +394,15 @@ mod tests {
             groups: &g,
         };
         let err = parse("bodies.wto.harmonization", &names).unwrap_err();
-        assert!(err.contains("unknown body `wto`") && err.contains("waico"), "{err}");
+        assert!(
+            err.contains("unknown body `wto`") && err.contains("waico"),
+            "{err}"
+        );
         let err = parse("alignment.speed", &names).unwrap_err();
-        assert!(err.contains("confidence") && err.contains("rivalry_rate"), "{err}");
+        assert!(
+            err.contains("confidence") && err.contains("rivalry_rate"),
+            "{err}"
+        );
         let err = parse("nations.USA.stance.trade", &names).unwrap_err();
         assert!(err.contains("privacy, safety"), "{err}");
     }

@@ -371,7 +371,9 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     /// The entries in file order.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (&'a Spanned<toml::de::DeString<'i>>, &'a Value<'i>)> {
+    pub(crate) fn entries(
+        &self,
+    ) -> impl Iterator<Item = (&'a Spanned<toml::de::DeString<'i>>, &'a Value<'i>)> {
         self.table.iter()
     }
 }
@@ -468,7 +470,10 @@ mod tests {
 
     #[test]
     fn suggests_close_keys_only() {
-        assert_eq!(suggest("confidnce", &["confidence", "rate"]), Some("confidence"));
+        assert_eq!(
+            suggest("confidnce", &["confidence", "rate"]),
+            Some("confidence")
+        );
         assert_eq!(suggest("zzz", &["confidence", "rate"]), None);
     }
 

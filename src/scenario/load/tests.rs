@@ -63,10 +63,32 @@ fn type_range_and_unknown_key_problems_are_all_reported_with_lines() {
     );
     let p = problems(&src);
     let line = |needle: &str| src.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
-    assert!(has(&p, line("rate"), "alignment.rate", "must lie in [0, 1]"), "{p:?}");
-    assert!(has(&p, line("confidnce"), "alignment.confidnce", "did you mean `confidence`"), "{p:?}");
-    assert!(has(&p, line("rule"), "alignment.rule", "`pairwise`, `averaging`"), "{p:?}");
-    assert!(has(&p, line("noise"), "alignment.noise", "expected a number"), "{p:?}");
+    assert!(
+        has(&p, line("rate"), "alignment.rate", "must lie in [0, 1]"),
+        "{p:?}"
+    );
+    assert!(
+        has(
+            &p,
+            line("confidnce"),
+            "alignment.confidnce",
+            "did you mean `confidence`"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(
+            &p,
+            line("rule"),
+            "alignment.rule",
+            "`pairwise`, `averaging`"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, line("noise"), "alignment.noise", "expected a number"),
+        "{p:?}"
+    );
     assert_eq!(p.len(), 4);
 }
 
@@ -113,12 +135,33 @@ nations = [\"south\"]
 "
     );
     let p = problems(&src);
-    assert!(p.iter().any(|p| p.message.contains("unknown nation `Z`")), "{p:?}");
-    assert!(p.iter().any(|p| p.message.contains("unknown group `north`")), "{p:?}");
-    assert!(p.iter().any(|p| p.message.contains("unknown body `wto`")), "{p:?}");
-    assert!(p.iter().any(|p| p.message.contains("unknown dimension `c`")), "{p:?}");
-    assert!(p.iter().any(|p| p.key == "events[0].step" && p.message.contains("after the last step")), "{p:?}");
-    assert!(p.iter().any(|p| p.message.contains("write `group:south`")), "{p:?}");
+    assert!(
+        p.iter().any(|p| p.message.contains("unknown nation `Z`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("unknown group `north`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|p| p.message.contains("unknown body `wto`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("unknown dimension `c`")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|p| p.key == "events[0].step" && p.message.contains("after the last step")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|p| p.message.contains("write `group:south`")),
+        "{p:?}"
+    );
     assert_eq!(p.len(), 6, "{p:?}");
 }
 
@@ -126,9 +169,20 @@ nations = [\"south\"]
 fn duplicate_ids_and_missing_required_keys() {
     let src = "steps = 3\ndimensions = [\"a\", \"a\"]\n[[nations]]\nid = \"X\"\nstance = { a = 0.1 }\n[[nations]]\nid = \"X\"\nstance = { a = 0.2 }\n";
     let p = problems(src);
-    assert!(p.iter().any(|p| p.key == "name" && p.message.contains("required")), "{p:?}");
-    assert!(p.iter().any(|p| p.key == "dimensions" && p.message.contains("appears twice")), "{p:?}");
-    assert!(p.iter().any(|p| p.key == "nations[1].id" && p.line == 6), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.key == "name" && p.message.contains("required")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .any(|p| p.key == "dimensions" && p.message.contains("appears twice")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|p| p.key == "nations[1].id" && p.line == 6),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -149,7 +203,10 @@ fn giant_counts_are_refused_before_allocation() {
     let p = problems(
         "name = \"x\"\nsteps = 3\ndimensions = [\"a\"]\n[population]\ncount = 5000000000\n",
     );
-    assert!(has(&p, 5, "population.count", "integer in [1, 20000]"), "{p:?}");
+    assert!(
+        has(&p, 5, "population.count", "integer in [1, 20000]"),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -170,7 +227,11 @@ fn network_paths_cannot_change_mid_run() {
         "{MINIMAL}\n[network]\nkind = \"random\"\np = 0.5\n[[events]]\nstep = 1\nkind = \"set\"\npath = \"network.p\"\nvalue = 0.1\n"
     );
     let p = problems(&src);
-    assert!(p.iter().any(|p| p.message.contains("cannot change during a run")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("cannot change during a run")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -185,7 +246,11 @@ fn nations_file_outside_the_scenario_folder_is_refused() {
     let Err(Error::Scenario(p)) = load(&scenario) else {
         panic!("expected an error")
     };
-    assert!(p.iter().any(|p| p.message.contains("outside the scenario's folder")), "{p:?}");
+    assert!(
+        p.iter()
+            .any(|p| p.message.contains("outside the scenario's folder")),
+        "{p:?}"
+    );
     std::fs::write(inner.join("n.csv"), "id,stance.a\nX,0.5\nY,0.25\n").unwrap();
     std::fs::write(&scenario, src.replace("../n.csv", "n.csv")).unwrap();
     let s = load(&scenario).unwrap();

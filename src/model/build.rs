@@ -1,0 +1,307 @@
+//! Building the world of one run from a validated scenario.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::World;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha12Rng;
+
+use super::StatesMode;
+use super::components::{
+    BodyConfig, BodyIndex, BodyState, Capability, Gdp, Groups, InitialStance, Memberships,
+    NationIndex, Openness, Stance, Susceptibility, TieList, Ties,
+};
+use super::resources::{
+    BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
+    Rivalries, RunRng, Scratch, Shape, Step,
+};
+use crate::metrics;
+use crate::scenario::{NetworkKind, Scenario};
+
+/// The tag whose members form the numerator of `south_capability_ratio`.
+pub const SOUTH_TAG: &str = "global_south";
+
+/// One nation before it becomes an entity.
+struct NationInit {
+    groups: Vec<String>,
+    gdp: f64,
+    capability: f64,
+    openness: f64,
+    stance: Vec<f64>,
+    susceptibility: Susceptibility,
+}
+
+/// Ids of the population nations: `p` + 1-based number zero-padded to the digits of `count`.
+pub fn population_ids(count: u32) -> Vec<String> {
+    let width = count.to_string().len();
+    (1..=count).map(|i| format!("p{i:0width$}")).collect()
+}
+
+/// Ids of all nations of a run, in index order.
+pub fn nation_ids(scenario: &Scenario) -> Vec<String> {
+    let mut ids: Vec<String> = scenario.nations.iter().map(|n| n.id.clone()).collect();
+    if let Some(population) = &scenario.population {
+        ids.extend(population_ids(population.count));
+    }
+    ids
+}
+
+/// Builds the world of one run (entities and resources, no systems run yet).
+pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
+    let mut init = ChaCha12Rng::seed_from_u64(seed);
+    let mut dynamics = init.clone();
+    dynamics.set_stream(1);
+    init.set_stream(0);
+
+    let k = scenario.dimensions.len();
+    let mut nations: Vec<NationInit> = scenario
+        .nations
+        .iter()
+        .map(|spec| NationInit {
+            groups: spec.groups.clone(),
+            gdp: spec.gdp,
+            capability: spec.capability,
+            openness: spec.openness,
+            stance: spec.stance.clone(),
+            susceptibility: Susceptibility {
+                confidence: spec.confidence,
+                stubbornness: spec.stubbornness,
+            },
+        })
+        .collect();
+    if let Some(population) = &scenario.population {
+        for _ in 0..population.count {
+            let stance = (0..k).map(|_| init.random::<f64>()).collect();
+            nations.push(NationInit {
+                groups: population.groups.clone(),
+                gdp: population.gdp,
+                capability: population.capability,
+                openness: population.openness,
+                stance,
+                susceptibility: Susceptibility {
+                    confidence: population.confidence,
+                    stubbornness: population.stubbornness,
+                },
+            });
+        }
+    }
+    let n = nations.len();
+
+    let mut groups = GroupTable::default();
+    for (i, nation) in nations.iter().enumerate() {
+        for tag in &nation.groups {
+            let members = groups.tags.entry(tag.clone()).or_default();
+            if members.last() != Some(&(i as u32)) {
+                members.push(i as u32);
+            }
+        }
+    }
+
+    let ties = build_ties(scenario, &nations, &mut init);
+    let rivalries = build_rivalries(scenario, &groups, n);
+
+    let mut world = World::new();
+    let mut nation_entities = Vec::with_capacity(n);
+    for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
+        let entity = world
+            .spawn((
+                NationIndex(i as u32),
+                Stance(nation.stance.clone()),
+                InitialStance(nation.stance),
+                Capability(nation.capability),
+                Openness(nation.openness),
+                Gdp(nation.gdp),
+                nation.susceptibility,
+                Groups(nation.groups),
+                Memberships(0),
+                ties,
+            ))
+            .id();
+        nation_entities.push(entity);
+    }
+    let mut body_entities = Vec::with_capacity(scenario.bodies.len());
+    for (b, spec) in scenario.bodies.iter().enumerate() {
+        let entity = world
+            .spawn((
+                BodyIndex(b as u32),
+                BodyConfig(spec.clone()),
+                BodyState::default(),
+            ))
+            .id();
+        body_entities.push(entity);
+    }
+
+    let shape = Shape {
+        nations: n,
+        dims: k,
+        bodies: scenario.bodies.len(),
+    };
+    let body_ids: Vec<String> = scenario.bodies.iter().map(|b| b.id.clone()).collect();
+    let columns = metrics::metric_names(&body_ids)
+        .iter()
+        .map(|name| column(name, &body_ids))
+        .collect();
+    let south = (0..n)
+        .map(|i| groups.members(SOUTH_TAG).binary_search(&(i as u32)).is_ok())
+        .collect();
+    let recorder = Recorder {
+        schedule: scenario.recorded_steps(),
+        last_step: scenario.steps,
+        keep,
+        columns,
+        south,
+        steps: Vec::new(),
+        rows: Vec::new(),
+        snapshots: Vec::new(),
+    };
+
+    world.insert_resource(Params {
+        alignment: scenario.alignment.clone(),
+        diffusion: scenario.diffusion.clone(),
+        metrics: scenario.metrics.clone(),
+    });
+    world.insert_resource(Step(0));
+    world.insert_resource(shape);
+    world.insert_resource(RunRng { init, dynamics });
+    world.insert_resource(ExportControls::default());
+    world.insert_resource(EventQueue {
+        events: scenario.events.clone(),
+        next: 0,
+    });
+    world.insert_resource(groups);
+    world.insert_resource(rivalries);
+    world.insert_resource(NationEntities(nation_entities));
+    world.insert_resource(BodyEntities(body_entities));
+    world.insert_resource(Scratch::new(shape));
+    world.insert_resource(recorder);
+    world
+}
+
+/// The column a metric name stands for.
+fn column(name: &str, body_ids: &[String]) -> Column {
+    match name {
+        "fragmentation" => Column::Fragmentation,
+        "clusters" => Column::Clusters,
+        "effective_blocs" => Column::EffectiveBlocs,
+        "dispersion" => Column::Dispersion,
+        "capability_gini" => Column::CapabilityGini,
+        "south_capability_ratio" => Column::SouthCapabilityRatio,
+        other => other
+            .strip_prefix("members_")
+            .and_then(|id| body_ids.iter().position(|b| b == id))
+            .map_or(Column::Unknown, Column::Members),
+    }
+}
+
+/// Ties of every nation, in index order.
+///
+/// Complete: everyone else, weight 1. Random{p}: each pair i<j (lexicographic order) tied
+/// when a uniform draw of the init stream is < p. Explicit: the listed ties, symmetrised
+/// (the last entry for a pair wins, self-ties ignored). Then every tie whose ends share tag
+/// g is multiplied by factor(g), for every such tag; ties of weight ≤ 0 are dropped.
+fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng) -> Vec<Ties> {
+    let n = nations.len();
+    let weights = &scenario.network.group_weights;
+    // carries[i * g + t]: nation i carries the tag of group weight t.
+    let g = weights.len();
+    let mut carries = vec![false; n * g];
+    for (i, nation) in nations.iter().enumerate() {
+        for (t, (tag, _)) in weights.iter().enumerate() {
+            carries[i * g + t] = nation.groups.iter().any(|own| own == tag);
+        }
+    }
+    let factor = |i: usize, j: usize| -> f64 {
+        weights
+            .iter()
+            .enumerate()
+            .filter(|(t, _)| carries[i * g + t] && carries[j * g + t])
+            .map(|(_, (_, f))| *f)
+            .product()
+    };
+    // Whether any tie can be reweighted at all.
+    let reweights = weights
+        .iter()
+        .enumerate()
+        .any(|(t, (_, f))| *f != 1.0 && (0..n).filter(|&i| carries[i * g + t]).nth(1).is_some());
+
+    let mut adjacency: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n];
+    match &scenario.network.kind {
+        NetworkKind::Complete => {
+            if !reweights {
+                return vec![Ties::Everyone; n];
+            }
+            for (i, list) in adjacency.iter_mut().enumerate() {
+                list.extend((0..n).filter(|&j| j != i).map(|j| (j as u32, 1.0)));
+            }
+        }
+        NetworkKind::Random { p } => {
+            for i in 0..n {
+                for j in i + 1..n {
+                    if rng.random::<f64>() < *p {
+                        adjacency[i].push((j as u32, 1.0));
+                        adjacency[j].push((i as u32, 1.0));
+                    }
+                }
+            }
+        }
+        NetworkKind::Explicit { ties } => {
+            let mut unique: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+            for &(a, b, w) in ties {
+                if a != b && a < n && b < n {
+                    unique.insert((a.min(b), a.max(b)), w);
+                }
+            }
+            for ((a, b), w) in unique {
+                adjacency[a].push((b as u32, w));
+                adjacency[b].push((a as u32, w));
+            }
+            for list in &mut adjacency {
+                list.sort_by_key(|(j, _)| *j);
+            }
+        }
+    }
+    adjacency
+        .into_iter()
+        .enumerate()
+        .map(|(i, list)| {
+            Ties::List(TieList::new(list.into_iter().map(|(j, w)| {
+                let w = if g == 0 { w } else { w * factor(i, j as usize) };
+                (j, w)
+            })))
+        })
+        .collect()
+}
+
+/// The symmetric rivalry table: every (a, b) with a from one side and b from the other,
+/// a ≠ b; later entries override earlier ones.
+fn build_rivalries(scenario: &Scenario, groups: &GroupTable, n: usize) -> Rivalries {
+    let mut table: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    let (mut a_side, mut b_side) = (Vec::new(), Vec::new());
+    for rivalry in &scenario.rivalries {
+        groups.resolve(std::slice::from_ref(&rivalry.a), &mut a_side);
+        groups.resolve(std::slice::from_ref(&rivalry.b), &mut b_side);
+        for &a in &a_side {
+            for &b in &b_side {
+                if a != b {
+                    table.insert((a.min(b), a.max(b)), rivalry.strength);
+                }
+            }
+        }
+    }
+    let mut by_nation = vec![Vec::new(); n];
+    for (&(a, b), &sigma) in &table {
+        if let Some(list) = by_nation.get_mut(a as usize) {
+            list.push((b, sigma));
+        }
+        if let Some(list) = by_nation.get_mut(b as usize) {
+            list.push((a, sigma));
+        }
+    }
+    for list in &mut by_nation {
+        list.sort_by_key(|(j, _)| *j);
+    }
+    Rivalries {
+        pairs: table.into_iter().collect(),
+        by_nation,
+    }
+}

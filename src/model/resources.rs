@@ -1,0 +1,262 @@
+//! Resources of the simulation world: parameters, clock, RNG, tables and scratch buffers.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::{Entity, Resource};
+use rand_chacha::ChaCha12Rng;
+
+use super::StatesMode;
+use crate::scenario::{Alignment, Diffusion, Event, MetricsConfig, Selector};
+
+/// Run-time parameters (mutable by `set` events).
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct Params {
+    /// `[alignment]`.
+    pub alignment: Alignment,
+    /// `[diffusion]`.
+    pub diffusion: Diffusion,
+    /// `[metrics]`.
+    pub metrics: MetricsConfig,
+}
+
+/// The current step t (0 = initial state).
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Step(pub u32);
+
+/// Sizes of the world, fixed at build time.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// Number of nations n.
+    pub nations: usize,
+    /// Number of policy dimensions K.
+    pub dims: usize,
+    /// Number of bodies.
+    pub bodies: usize,
+}
+
+/// The run's random numbers: one ChaCha12 seed, two streams.
+///
+/// Stream 0 (`init`) draws the population's stances and the random network; stream 1
+/// (`dynamics`) drives meetings, noise and accession. Arms that change the network therefore
+/// see the same dynamics draws (common random numbers).
+#[derive(Resource, Clone, Debug)]
+pub struct RunRng {
+    /// Stream 0: initialisation.
+    pub init: ChaCha12Rng,
+    /// Stream 1: dynamics.
+    pub dynamics: ChaCha12Rng,
+}
+
+/// Export controls e_{j→i} ∈ \[0,1\], keyed `(recipient i, provider j)` so that one
+/// recipient's controls form a contiguous range. Missing pairs are 0.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct ExportControls(pub BTreeMap<(u32, u32), f64>);
+
+/// Scheduled events (sorted by step) and the position of the next one to apply.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct EventQueue {
+    /// All events, sorted by step (stable).
+    pub events: Vec<Event>,
+    /// Index of the first event not yet applied.
+    pub next: usize,
+}
+
+/// Group tag → nations carrying it (ascending), for resolving selectors.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct GroupTable {
+    /// Members of each tag, ascending.
+    pub tags: BTreeMap<String, Vec<u32>>,
+}
+
+impl GroupTable {
+    /// Nations carrying `tag` (ascending; empty for an unknown tag).
+    pub fn members(&self, tag: &str) -> &[u32] {
+        self.tags.get(tag).map_or(&[], Vec::as_slice)
+    }
+
+    /// Resolves selectors into `out`: the union of the selected nations, ascending, without
+    /// duplicates (so a nation selected twice is affected once).
+    pub fn resolve(&self, selectors: &[Selector], out: &mut Vec<u32>) {
+        out.clear();
+        for selector in selectors {
+            match selector {
+                Selector::Nation(i) => out.push(*i as u32),
+                Selector::Group(tag) => out.extend_from_slice(self.members(tag)),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+/// Rivalries σ_ij: a symmetric pair table plus each nation's rival list.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct Rivalries {
+    /// `((min, max), σ)`, sorted by pair.
+    pub pairs: Vec<((u32, u32), f64)>,
+    /// Rivals of each nation `(j, σ_ij)`, ascending by j.
+    pub by_nation: Vec<Vec<(u32, f64)>>,
+}
+
+impl Rivalries {
+    /// σ_ij if i and j are rivals.
+    #[inline]
+    pub fn strength(&self, i: u32, j: u32) -> Option<f64> {
+        if self.pairs.is_empty() {
+            return None;
+        }
+        let key = (i.min(j), i.max(j));
+        self.pairs
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .ok()
+            .map(|p| self.pairs[p].1)
+    }
+
+    /// Rivals of nation i.
+    #[inline]
+    pub fn of(&self, i: usize) -> &[(u32, f64)] {
+        self.by_nation.get(i).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Nation entities in index order (for random access by index, e.g. from events).
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct NationEntities(pub Vec<Entity>);
+
+/// Body entities in index order.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct BodyEntities(pub Vec<Entity>);
+
+/// Reusable flat buffers (index order) so that steps do not allocate.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Scratch {
+    /// Stances, n×K row-major.
+    pub stances: Vec<f64>,
+    /// A second n×K buffer (previous or next stances of synchronous rules).
+    pub other: Vec<f64>,
+    /// Initial stances x(0), n×K.
+    pub initial: Vec<f64>,
+    /// Capabilities, n.
+    pub capabilities: Vec<f64>,
+    /// A second capability buffer, n.
+    pub capabilities_other: Vec<f64>,
+    /// Openness, n.
+    pub openness: Vec<f64>,
+    /// GDP, n.
+    pub gdp: Vec<f64>,
+    /// Resolved ε_i, n.
+    pub confidence: Vec<f64>,
+    /// Resolved s_i, n.
+    pub stubbornness: Vec<f64>,
+    /// Membership bitmasks, n.
+    pub members: Vec<u64>,
+    /// Meeting order, n.
+    pub order: Vec<u32>,
+    /// Per-nation marks (e.g. rivals of the current nation), n.
+    pub marks: Vec<bool>,
+    /// Export controls toward the current recipient, indexed by provider, n.
+    pub controls: Vec<f64>,
+    /// Dialogue of each body (0 unless active), bodies.
+    pub dialogue: Vec<f64>,
+    /// One stance, K.
+    pub vector: Vec<f64>,
+    /// Another stance, K.
+    pub vector_other: Vec<f64>,
+    /// Nation indices (resolved selectors).
+    pub indices: Vec<u32>,
+}
+
+impl Scratch {
+    /// Buffers sized for `shape`.
+    pub fn new(shape: Shape) -> Self {
+        let (n, k) = (shape.nations, shape.dims);
+        Scratch {
+            stances: vec![0.0; n * k],
+            other: vec![0.0; n * k],
+            initial: vec![0.0; n * k],
+            capabilities: vec![0.0; n],
+            capabilities_other: vec![0.0; n],
+            openness: vec![0.0; n],
+            gdp: vec![0.0; n],
+            confidence: vec![0.0; n],
+            stubbornness: vec![0.0; n],
+            members: vec![0; n],
+            order: (0..n as u32).collect(),
+            marks: vec![false; n],
+            controls: vec![0.0; n],
+            dialogue: vec![0.0; shape.bodies],
+            vector: vec![0.0; k],
+            vector_other: vec![0.0; k],
+            indices: Vec::with_capacity(n),
+        }
+    }
+}
+
+/// One metric column, resolved from its name once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// Weighted share of incompatible pairs.
+    Fragmentation,
+    /// Number of sizeable clusters.
+    Clusters,
+    /// Inverse Herfindahl of cluster weights.
+    EffectiveBlocs,
+    /// Mean pairwise distance.
+    Dispersion,
+    /// Gini of capabilities.
+    CapabilityGini,
+    /// Mean capability of `global_south` over the rest.
+    SouthCapabilityRatio,
+    /// Member count of a body.
+    Members(usize),
+    /// A name this model does not know (always undefined).
+    Unknown,
+}
+
+/// Nation states at one recorded step (index order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// The step.
+    pub step: u32,
+    /// Capabilities, n.
+    pub capabilities: Vec<f64>,
+    /// Stances, n×K.
+    pub stances: Vec<f64>,
+}
+
+/// Metric rows and state snapshots collected at recorded steps.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct Recorder {
+    /// Steps at which to record, ascending.
+    pub schedule: Vec<u32>,
+    /// The last step of the run.
+    pub last_step: u32,
+    /// Which snapshots to keep.
+    pub keep: StatesMode,
+    /// Columns in `metrics::metric_names` order.
+    pub columns: Vec<Column>,
+    /// Membership in the `global_south` group, n.
+    pub south: Vec<bool>,
+    /// Steps recorded so far.
+    pub steps: Vec<u32>,
+    /// One row per recorded step.
+    pub rows: Vec<Vec<Option<f64>>>,
+    /// Kept state snapshots.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl Recorder {
+    /// Whether step t is recorded.
+    pub fn is_recorded(&self, t: u32) -> bool {
+        self.schedule.binary_search(&t).is_ok()
+    }
+
+    /// Whether the states of step t are kept.
+    pub fn keeps_states(&self, t: u32) -> bool {
+        match self.keep {
+            StatesMode::None => false,
+            StatesMode::Final => t == self.last_step,
+            StatesMode::All => true,
+        }
+    }
+}

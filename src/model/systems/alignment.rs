@@ -1,0 +1,346 @@
+//! Stance dynamics: pairwise bounded confidence or synchronous averaging, with rivalry; noise.
+
+use bevy_ecs::prelude::{Query, Res, ResMut};
+use rand::RngExt;
+use rand::seq::SliceRandom;
+use rand_distr::StandardNormal;
+
+use crate::metrics;
+use crate::model::components::{
+    BodyConfig, BodyIndex, BodyState, InitialStance, Memberships, NationIndex, Stance,
+    Susceptibility, Ties,
+};
+use crate::model::resources::{Params, Rivalries, RunRng, Scratch, Shape};
+use crate::scenario::Rule;
+
+/// Static per-nation data the alignment rules read.
+type NationView = (
+    &'static NationIndex,
+    &'static Ties,
+    &'static Susceptibility,
+    &'static Memberships,
+    &'static InitialStance,
+);
+
+/// Moves stances by `alignment.rule`.
+///
+/// Notation: d_ij = `metrics::distance(x_i, x_j)`; ε_i = own confidence or
+/// `alignment.confidence`; s_i likewise for stubbornness; D_ij = max dialogue over active
+/// (founded and enabled) bodies both belong to (0 if none); conf_{i→j} = ε_i + D_ij;
+/// μ = rate; ρ = rivalry_rate; σ_ij = rivalry strength; τ_ij = tie weights.
+///
+/// **Pairwise** (Deffuant–Weisbuch, sequential): nations act in a random order (one shuffle
+/// of the dynamics stream per step). Acting nation i (if it has ties) meets j drawn with
+/// probability ∝ τ_ij. With pre-meeting values, if i and j are rivals both move apart:
+/// x_i ← clamp(x_i − ρσ_ij (x_j − x_i)), x_j ← clamp(x_j − ρσ_ij (x_i − x_j)); otherwise
+/// if d_ij < conf_{i→j}: x_i ← x_i + μ(1 − s_i)(x_j − x_i), and if d_ij < conf_{j→i}:
+/// x_j ← x_j + μ(1 − s_j)(x_i − x_j).
+///
+/// **Averaging** (synchronous Hegselmann–Krause / DeGroot / Friedkin–Johnsen):
+/// x_i(t+1) = s_i x_i(0) + (1 − s_i) [w x_i(t) + Σ_{j∈N_i, j not rival, d_ij ≤ conf_{i→j}} τ_ij x_j(t)]
+/// / (w + Σ τ_ij), with w = self_weight (the bracket is x_i(t) when the denominator is 0);
+/// then, if ρ > 0 and i has rivals R_i: x_i(t+1) += ρ · (1/|R_i|) Σ_{j∈R_i} σ_ij (x_i(t) − x_j(t));
+/// finally clamped to \[0,1\].
+pub fn align_stances(
+    params: Res<Params>,
+    shape: Res<Shape>,
+    rivals: Res<Rivalries>,
+    (mut rng, mut scratch): (ResMut<RunRng>, ResMut<Scratch>),
+    nations: Query<NationView>,
+    mut stances: Query<(&NationIndex, &mut Stance)>,
+    bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
+) {
+    let (n, k) = (shape.nations, shape.dims);
+    if n == 0 {
+        return;
+    }
+    let alignment = &params.alignment;
+    let s = &mut *scratch;
+
+    // Bodies whose dialogue counts: active ones with non-zero dialogue.
+    let mut dialogue_mask = 0u64;
+    for (index, config, state) in &bodies {
+        let b = index.0 as usize;
+        let active = state.active(config) && config.0.dialogue != 0.0;
+        s.dialogue[b] = if active { config.0.dialogue } else { 0.0 };
+        if active && b < 64 {
+            dialogue_mask |= 1u64 << b;
+        }
+    }
+
+    let mut ties: Vec<&Ties> = Vec::with_capacity(n);
+    ties.resize(n, &Ties::Everyone);
+    let averaging = alignment.rule == Rule::Averaging;
+    for (index, tie, susceptibility, memberships, initial) in &nations {
+        let i = index.0 as usize;
+        ties[i] = tie;
+        s.confidence[i] = susceptibility.confidence_or(alignment.confidence);
+        s.stubbornness[i] = susceptibility.stubbornness_or(alignment.stubbornness);
+        s.members[i] = memberships.0;
+        if averaging {
+            s.initial[i * k..(i + 1) * k].copy_from_slice(&initial.0);
+        }
+    }
+    for (index, stance) in &stances {
+        let i = index.0 as usize;
+        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+    }
+
+    let context = Context {
+        n,
+        k,
+        rivals: &rivals,
+        dialogue_mask,
+    };
+    match alignment.rule {
+        Rule::Pairwise => {
+            pairwise(&context, alignment, &ties, s, &mut rng.dynamics);
+            for (index, mut stance) in &mut stances {
+                let i = index.0 as usize;
+                stance.0.copy_from_slice(&s.stances[i * k..(i + 1) * k]);
+            }
+        }
+        Rule::Averaging => {
+            averaging_step(&context, alignment, &ties, s);
+            for (index, mut stance) in &mut stances {
+                let i = index.0 as usize;
+                stance.0.copy_from_slice(&s.other[i * k..(i + 1) * k]);
+            }
+        }
+    }
+}
+
+/// What the rules share.
+struct Context<'a> {
+    n: usize,
+    k: usize,
+    rivals: &'a Rivalries,
+    dialogue_mask: u64,
+}
+
+impl Context<'_> {
+    /// D_ij: max dialogue over active bodies both belong to (0 if none).
+    #[inline]
+    fn dialogue(&self, members: &[u64], dialogue: &[f64], i: usize, j: usize) -> f64 {
+        let mut common = members[i] & members[j] & self.dialogue_mask;
+        let mut best = 0.0f64;
+        while common != 0 {
+            let b = common.trailing_zeros() as usize;
+            best = best.max(dialogue[b]);
+            common &= common - 1;
+        }
+        best
+    }
+}
+
+/// One step of Deffuant–Weisbuch meetings on `s.stances` (see [`align_stances`]).
+fn pairwise(
+    cx: &Context<'_>,
+    alignment: &crate::scenario::Alignment,
+    ties: &[&Ties],
+    s: &mut Scratch,
+    rng: &mut rand_chacha::ChaCha12Rng,
+) {
+    let (n, k) = (cx.n, cx.k);
+    for (slot, i) in s.order.iter_mut().zip(0u32..) {
+        *slot = i;
+    }
+    s.order.shuffle(rng);
+    let mu = alignment.rate;
+    let repel = alignment.rivalry_rate;
+    let any_rivals = !cx.rivals.pairs.is_empty();
+    for o in 0..n {
+        let i = s.order[o] as usize;
+        let j = match ties[i] {
+            Ties::Everyone => {
+                if n < 2 {
+                    continue;
+                }
+                let r = rng.random_range(0..(n - 1) as u32) as usize;
+                if r >= i { r + 1 } else { r }
+            }
+            Ties::List(list) => {
+                let len = list.neighbours.len();
+                if len == 0 {
+                    continue;
+                }
+                let pick = if list.uniform {
+                    rng.random_range(0..len as u32) as usize
+                } else {
+                    let u = rng.random::<f64>() * list.total();
+                    list.cumulative.partition_point(|&c| c <= u).min(len - 1)
+                };
+                list.neighbours[pick] as usize
+            }
+        };
+
+        let (xi, xj) = rows_mut(&mut s.stances, i, j, k);
+        if any_rivals
+            && !cx.rivals.of(i).is_empty()
+            && let Some(sigma) = cx.rivals.strength(i as u32, j as u32)
+        {
+            let push = repel * sigma;
+            for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
+                let (pa, pb) = (*a, *b);
+                *a = (pa - push * (pb - pa)).clamp(0.0, 1.0);
+                *b = (pb - push * (pa - pb)).clamp(0.0, 1.0);
+            }
+            continue;
+        }
+        let distance = metrics::distance(xi, xj);
+        let extra = cx.dialogue(&s.members, &s.dialogue, i, j);
+        let move_i = distance < s.confidence[i] + extra;
+        let move_j = distance < s.confidence[j] + extra;
+        if move_i || move_j {
+            let mi = if move_i {
+                mu * (1.0 - s.stubbornness[i])
+            } else {
+                0.0
+            };
+            let mj = if move_j {
+                mu * (1.0 - s.stubbornness[j])
+            } else {
+                0.0
+            };
+            for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
+                let (pa, pb) = (*a, *b);
+                if move_i {
+                    *a = pa + mi * (pb - pa);
+                }
+                if move_j {
+                    *b = pb + mj * (pa - pb);
+                }
+            }
+        }
+    }
+}
+
+/// Rows i and j (i ≠ j) of an n×k matrix, both mutable.
+#[inline]
+fn rows_mut(x: &mut [f64], i: usize, j: usize, k: usize) -> (&mut [f64], &mut [f64]) {
+    if i < j {
+        let (head, tail) = x.split_at_mut(j * k);
+        (&mut head[i * k..(i + 1) * k], &mut tail[..k])
+    } else {
+        let (head, tail) = x.split_at_mut(i * k);
+        (&mut tail[..k], &mut head[j * k..(j + 1) * k])
+    }
+}
+
+/// One synchronous averaging step from `s.stances` into `s.other` (see [`align_stances`]).
+fn averaging_step(
+    cx: &Context<'_>,
+    alignment: &crate::scenario::Alignment,
+    ties: &[&Ties],
+    s: &mut Scratch,
+) {
+    let (n, k) = (cx.n, cx.k);
+    let w_self = alignment.self_weight;
+    let repel = alignment.rivalry_rate;
+    let Scratch {
+        stances: x,
+        other: next,
+        initial,
+        confidence,
+        stubbornness,
+        members,
+        dialogue,
+        marks,
+        vector: sum,
+        ..
+    } = s;
+    for i in 0..n {
+        let ri = i * k;
+        let xi = &x[ri..ri + k];
+        let rivals_i = cx.rivals.of(i);
+        for &(j, _) in rivals_i {
+            marks[j as usize] = true;
+        }
+        for (acc, &v) in sum.iter_mut().zip(xi) {
+            *acc = w_self * v;
+        }
+        let mut denominator = w_self;
+        let mut listen = |j: usize, tau: f64| {
+            if marks[j] {
+                return;
+            }
+            let xj = &x[j * k..(j + 1) * k];
+            let reach = confidence[i] + cx.dialogue(members, dialogue, i, j);
+            if metrics::distance(xi, xj) <= reach {
+                for (acc, &v) in sum.iter_mut().zip(xj) {
+                    *acc += tau * v;
+                }
+                denominator += tau;
+            }
+        };
+        match ties[i] {
+            Ties::Everyone => {
+                for j in (0..n).filter(|&j| j != i) {
+                    listen(j, 1.0);
+                }
+            }
+            Ties::List(list) => {
+                for (&j, &tau) in list.neighbours.iter().zip(&list.weights) {
+                    listen(j as usize, tau);
+                }
+            }
+        }
+
+        let anchor = stubbornness[i];
+        let out = &mut next[ri..ri + k];
+        for d in 0..k {
+            let bracket = if denominator > 0.0 {
+                sum[d] / denominator
+            } else {
+                xi[d]
+            };
+            out[d] = anchor * initial[ri + d] + (1.0 - anchor) * bracket;
+        }
+        if repel > 0.0 && !rivals_i.is_empty() {
+            let scale = repel / rivals_i.len() as f64;
+            for &(j, sigma) in rivals_i {
+                let xj = &x[j as usize * k..(j as usize + 1) * k];
+                for d in 0..k {
+                    out[d] += scale * sigma * (xi[d] - xj[d]);
+                }
+            }
+        }
+        for v in out.iter_mut() {
+            *v = v.clamp(0.0, 1.0);
+        }
+        for &(j, _) in rivals_i {
+            marks[j as usize] = false;
+        }
+    }
+}
+
+/// Adds N(0, σ²) to every stance component and clamps to \[0,1\], σ = `alignment.noise`.
+///
+/// Draws come from the dynamics stream, nations in index order, dimensions in order:
+/// x_i\[d\] ← clamp(x_i\[d\] + σ z_{i,d}, 0, 1), z ~ N(0,1). No draws when σ = 0.
+pub fn add_noise(
+    params: Res<Params>,
+    shape: Res<Shape>,
+    (mut rng, mut scratch): (ResMut<RunRng>, ResMut<Scratch>),
+    mut stances: Query<(&NationIndex, &mut Stance)>,
+) {
+    let sigma = params.alignment.noise;
+    if sigma <= 0.0 || shape.nations == 0 {
+        return;
+    }
+    let k = shape.dims;
+    let s = &mut *scratch;
+    for (index, stance) in &stances {
+        let i = index.0 as usize;
+        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+    }
+    let rng = &mut rng.dynamics;
+    for x in s.stances.iter_mut() {
+        let z: f64 = rng.sample(StandardNormal);
+        *x = (*x + sigma * z).clamp(0.0, 1.0);
+    }
+    for (index, mut stance) in &mut stances {
+        let i = index.0 as usize;
+        stance.0.copy_from_slice(&s.stances[i * k..(i + 1) * k]);
+    }
+}

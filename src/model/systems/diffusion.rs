@@ -1,0 +1,109 @@
+//! Open-source capability diffusion and the norm pull that comes with it.
+
+use bevy_ecs::prelude::{Query, Res, ResMut};
+
+use crate::model::components::{Capability, NationIndex, Openness, Stance};
+use crate::model::resources::{ExportControls, Params, Scratch, Shape};
+
+/// Capability growth, absorption of the best open offer, and stance pull toward its provider.
+///
+/// Skipped entirely unless `diffusion.enabled`. With growth g, absorption α, norm pull ν and
+/// capabilities c at the start of the step (all updates synchronous):
+///
+/// - c̃_i = c_i (1 + g)
+/// - offer P_i = max_{j≠i} o_j c̃_j (1 − e_{j→i}), provider p(i) = argmax (lowest index on ties)
+/// - if P_i > c̃_i: a_i = α (P_i − c̃_i), c_i' = c̃_i + a_i, s_i = a_i / c_i' (0 if c_i' = 0),
+///   x_i' = x_i + ν s_i (x_p − x_i) (clamped to \[0,1\]); otherwise c_i' = c̃_i, x_i' = x_i.
+pub fn diffuse_capabilities(
+    params: Res<Params>,
+    shape: Res<Shape>,
+    controls: Res<ExportControls>,
+    mut scratch: ResMut<Scratch>,
+    mut nations: Query<(&NationIndex, &mut Stance, &mut Capability, &Openness)>,
+) {
+    let diffusion = &params.diffusion;
+    if !diffusion.enabled {
+        return;
+    }
+    let (n, k) = (shape.nations, shape.dims);
+    let s = &mut *scratch;
+    for (index, stance, capability, openness) in &nations {
+        let i = index.0 as usize;
+        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+        s.capabilities[i] = capability.0;
+        s.openness[i] = openness.0;
+    }
+
+    // c̃ in `capabilities`, open offers o_j c̃_j in `capabilities_other`.
+    let growth = 1.0 + diffusion.growth;
+    for i in 0..n {
+        s.capabilities[i] *= growth;
+        s.capabilities_other[i] = s.openness[i] * s.capabilities[i];
+    }
+    // The two best offers (lowest index on ties), for recipients without export controls.
+    let mut best: Option<(usize, f64)> = None;
+    let mut second: Option<(usize, f64)> = None;
+    for (j, &offer) in s.capabilities_other.iter().enumerate() {
+        if best.is_none_or(|(_, b)| offer > b) {
+            second = best;
+            best = Some((j, offer));
+        } else if second.is_none_or(|(_, b)| offer > b) {
+            second = Some((j, offer));
+        }
+    }
+
+    s.other.copy_from_slice(&s.stances);
+    for i in 0..n {
+        let recipient = i as u32;
+        let mut range = controls
+            .0
+            .range((recipient, 0)..=(recipient, u32::MAX))
+            .peekable();
+        let offer = if range.peek().is_none() {
+            match best {
+                Some((j, _)) if j == i => second,
+                other => other,
+            }
+        } else {
+            for (&(_, j), &e) in range {
+                s.controls[j as usize] = e;
+            }
+            let mut found: Option<(usize, f64)> = None;
+            for j in 0..n {
+                if j == i {
+                    continue;
+                }
+                let value = s.capabilities_other[j] * (1.0 - s.controls[j]);
+                if found.is_none_or(|(_, b)| value > b) {
+                    found = Some((j, value));
+                }
+            }
+            for (&(_, j), _) in controls.0.range((recipient, 0)..=(recipient, u32::MAX)) {
+                s.controls[j as usize] = 0.0;
+            }
+            found
+        };
+        let own = s.capabilities[i];
+        let Some((p, offer)) = offer else {
+            continue;
+        };
+        if offer > own {
+            let absorbed = diffusion.absorption * (offer - own);
+            let new = own + absorbed;
+            let share = if new > 0.0 { absorbed / new } else { 0.0 };
+            s.capabilities[i] = new;
+            let pull = diffusion.norm_pull * share;
+            for d in 0..k {
+                let x = s.stances[i * k + d];
+                let xp = s.stances[p * k + d];
+                s.other[i * k + d] = (x + pull * (xp - x)).clamp(0.0, 1.0);
+            }
+        }
+    }
+
+    for (index, mut stance, mut capability, _) in &mut nations {
+        let i = index.0 as usize;
+        stance.0.copy_from_slice(&s.other[i * k..(i + 1) * k]);
+        capability.0 = s.capabilities[i];
+    }
+}

@@ -1,0 +1,79 @@
+//! The recorder: one metric row (and optionally a state snapshot) per recorded step.
+
+use bevy_ecs::prelude::{Query, Res, ResMut};
+
+use crate::metrics;
+use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance};
+use crate::model::resources::{Column, Params, Recorder, Scratch, Shape, Snapshot, Step};
+
+/// At recorded steps t (`Scenario::recorded_steps`), appends one row in `metrics::metric_names`
+/// order: with stances X (index order), w = `metrics::weights(gdp, weighting)`,
+/// (fragmentation, clusters, effective_blocs, dispersion) = `metrics::pairwise_metrics(X, K, w,
+/// tolerance, min_cluster_share)`, capability_gini = `metrics::gini(c)`,
+/// south_capability_ratio = `metrics::group_mean_ratio(c, in global_south)`, members_b = number
+/// of members of body b. Non-finite values are recorded as undefined (`None`). Keeps a state
+/// snapshot when the states mode asks for this step.
+pub fn record(
+    step: Res<Step>,
+    params: Res<Params>,
+    shape: Res<Shape>,
+    (mut recorder, mut scratch): (ResMut<Recorder>, ResMut<Scratch>),
+    nations: Query<(&NationIndex, &Stance, &Capability, &Gdp, &Memberships)>,
+) {
+    let t = step.0;
+    if !recorder.is_recorded(t) || recorder.steps.last() == Some(&t) {
+        return;
+    }
+    let k = shape.dims;
+    let s = &mut *scratch;
+    for (index, stance, capability, gdp, memberships) in &nations {
+        let i = index.0 as usize;
+        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+        s.capabilities[i] = capability.0;
+        s.gdp[i] = gdp.0;
+        s.members[i] = memberships.0;
+    }
+    let config = &params.metrics;
+    let weights = metrics::weights(&s.gdp, config.weighting);
+    let pairwise = metrics::pairwise_metrics(
+        &s.stances,
+        k,
+        &weights,
+        config.tolerance,
+        config.min_cluster_share,
+    );
+    let gini = metrics::gini(&s.capabilities);
+    let south = metrics::group_mean_ratio(&s.capabilities, &recorder.south);
+    let row: Vec<Option<f64>> = recorder
+        .columns
+        .iter()
+        .map(|column| {
+            let value = match *column {
+                Column::Fragmentation => Some(pairwise.fragmentation),
+                Column::Clusters => Some(pairwise.clusters as f64),
+                Column::EffectiveBlocs => Some(pairwise.effective_blocs),
+                Column::Dispersion => Some(pairwise.dispersion),
+                Column::CapabilityGini => Some(gini),
+                Column::SouthCapabilityRatio => south,
+                Column::Members(b) => Some(
+                    s.members
+                        .iter()
+                        .filter(|&&m| b < 64 && m & (1u64 << b) != 0)
+                        .count() as f64,
+                ),
+                Column::Unknown => None,
+            };
+            value.filter(|v| v.is_finite())
+        })
+        .collect();
+    recorder.steps.push(t);
+    recorder.rows.push(row);
+    if recorder.keeps_states(t) {
+        let snapshot = Snapshot {
+            step: t,
+            capabilities: s.capabilities.clone(),
+            stances: s.stances.clone(),
+        };
+        recorder.snapshots.push(snapshot);
+    }
+}
