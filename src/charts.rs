@@ -558,38 +558,4 @@ mod tests {
         assert_eq!((lo, hi), (0.0, 1.0));
     }
 
-    #[test]
-    #[ignore = "writes /tmp/sample_chart.png for a human to look at"]
-    fn sample_chart() {
-        let bands = [
-            band("baseline", 0.12, 51),
-            band("treaty", 0.05, 51),
-            band("trade war", 0.3, 51),
-        ];
-        time_series(
-            &bands,
-            "Regulatory fragmentation, 200 seeds per arm",
-            "step (year)",
-            "fragmentation (share of GDP-weighted pairs incompatible)",
-            true,
-            Path::new("/tmp/sample_chart"),
-        )
-        .unwrap();
-        let mut gappy = band("gaps", 1.5, 20);
-        gappy.points[6].1 = f64::NAN;
-        gappy.points[12].2 = f64::NAN;
-        let many: Vec<Band> = (0..9)
-            .map(|i| band(&format!("arm {i}"), 1.0 + f64::from(i) * 0.1, 20))
-            .chain([gappy, band("one step", 2.0, 1)])
-            .collect();
-        time_series(
-            &many,
-            "Mean stance distance",
-            "step (year)",
-            "distance",
-            false,
-            Path::new("/tmp/sample_chart_many"),
-        )
-        .unwrap();
-    }
 }

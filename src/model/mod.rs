@@ -15,6 +15,7 @@
 
 pub mod build;
 pub mod components;
+pub mod reference;
 pub mod resources;
 pub mod systems;
 
