@@ -62,9 +62,9 @@ fn missing_file_and_bad_arguments_exit_2() {
     accord()
         .args(["validate", "no/such/file.toml"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains(
-            "failed to read scenario `no/such/file.toml`",
+            "error: no/such/file.toml: cannot read the scenario file",
         ));
     accord()
         .args(["run", "x.toml", "--runs", "0"])

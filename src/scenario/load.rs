@@ -51,7 +51,16 @@ const NATION_KEYS: &[&str] = &[
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
-    let src = std::fs::read_to_string(path).map_err(|e| Error::io("read scenario", path, e))?;
+    // An unreadable scenario is bad input (exit 2), like a broken one.
+    let src = std::fs::read_to_string(path).map_err(|e| {
+        Error::Scenario(vec![Problem {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the scenario file: {e}"),
+        }])
+    })?;
     parse_str(&src, path)
 }
 
