@@ -557,5 +557,4 @@ mod tests {
         let (lo, hi) = y_range(&b(vec![(0, f64::NAN, f64::NAN, f64::NAN)]), false);
         assert_eq!((lo, hi), (0.0, 1.0));
     }
-
 }

@@ -698,8 +698,8 @@ fn schedules_are_unambiguous_and_chained() {
     }
     let sc = scenario(&[&[0.2], &[0.4]]);
     let mut world = build::build_world(&sc, 1, StatesMode::None);
-    let mut initial = systems::initial_schedule();
-    let mut step = systems::step_schedule();
+    let mut initial = systems::strict(systems::initial_schedule());
+    let mut step = systems::strict(systems::step_schedule());
     assert!(initial.initialize(&mut world).is_ok());
     assert!(step.initialize(&mut world).is_ok());
     let order = |schedule: &bevy_ecs::schedule::Schedule| -> Vec<TypeId> {

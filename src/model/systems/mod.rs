@@ -26,10 +26,21 @@ pub struct InitialSchedule;
 #[derive(ScheduleLabel, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StepSchedule;
 
-/// A single-threaded schedule whose build fails on any ambiguity (unordered conflicting systems).
-fn strict_schedule(label: impl ScheduleLabel) -> Schedule {
+/// A single-threaded schedule. Ambiguity detection is off here because the schedules are
+/// fixed and built once per run, where the check costs a sixth of a small run;
+/// [`strict`] turns it on, and a test builds both schedules that way.
+fn single_threaded_schedule(label: impl ScheduleLabel) -> Schedule {
     let mut schedule = Schedule::new(label);
     schedule.set_executor(SingleThreadedExecutor::new());
+    schedule.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Ignore,
+        ..ScheduleBuildSettings::default()
+    });
+    schedule
+}
+
+/// Makes a schedule's build fail on any ambiguity (conflicting systems left unordered).
+pub fn strict(mut schedule: Schedule) -> Schedule {
     schedule.set_build_settings(ScheduleBuildSettings {
         ambiguity_detection: LogLevel::Error,
         ..ScheduleBuildSettings::default()
@@ -39,7 +50,7 @@ fn strict_schedule(label: impl ScheduleLabel) -> Schedule {
 
 /// Step 0: apply step-0 events → found bodies due at step 0 → record.
 pub fn initial_schedule() -> Schedule {
-    let mut schedule = strict_schedule(InitialSchedule);
+    let mut schedule = single_threaded_schedule(InitialSchedule);
     schedule.add_systems((apply_events, found_bodies, record).chain());
     schedule
 }
@@ -47,7 +58,7 @@ pub fn initial_schedule() -> Schedule {
 /// Step t ≥ 1: events(t) → diffusion → alignment → noise → body founding → membership →
 /// harmonization → capacity building → record (at recorded steps only).
 pub fn step_schedule() -> Schedule {
-    let mut schedule = strict_schedule(StepSchedule);
+    let mut schedule = single_threaded_schedule(StepSchedule);
     schedule.add_systems(
         (
             apply_events,
