@@ -235,35 +235,8 @@ fn find(list: &[String], name: &str, what: &str, text: &str) -> Result<usize, St
 pub fn apply(scenario: &mut Scenario, path: &ParamPath, value: &ParamValue) {
     let x = value.number();
     match path {
-        ParamPath::Alignment(k) => {
-            let a = &mut scenario.alignment;
-            match k {
-                AlignmentKey::Rule => {
-                    if let ParamValue::Text(t) = value {
-                        a.rule = if t == "averaging" {
-                            Rule::Averaging
-                        } else {
-                            Rule::Pairwise
-                        };
-                    }
-                }
-                AlignmentKey::Confidence => a.confidence = x,
-                AlignmentKey::Rate => a.rate = x,
-                AlignmentKey::Stubbornness => a.stubbornness = x,
-                AlignmentKey::SelfWeight => a.self_weight = x,
-                AlignmentKey::RivalryRate => a.rivalry_rate = x,
-                AlignmentKey::Noise => a.noise = x,
-            }
-        }
-        ParamPath::Diffusion(k) => {
-            let d = &mut scenario.diffusion;
-            match k {
-                DiffusionKey::Enabled => d.enabled = value.flag(),
-                DiffusionKey::Growth => d.growth = x,
-                DiffusionKey::Absorption => d.absorption = x,
-                DiffusionKey::NormPull => d.norm_pull = x,
-            }
-        }
+        ParamPath::Alignment(k) => apply_alignment(&mut scenario.alignment, *k, value),
+        ParamPath::Diffusion(k) => apply_diffusion(&mut scenario.diffusion, *k, value),
         ParamPath::Network(NetworkKey::P) => {
             if let NetworkKind::Random { p } = &mut scenario.network.kind {
                 *p = x;
@@ -301,12 +274,45 @@ pub fn apply(scenario: &mut Scenario, path: &ParamPath, value: &ParamValue) {
     }
 }
 
+/// Applies an alignment key; shared with the model's `set` events.
+pub fn apply_alignment(a: &mut Alignment, key: AlignmentKey, value: &ParamValue) {
+    let x = value.number();
+    match key {
+        AlignmentKey::Rule => {
+            if let ParamValue::Text(t) = value {
+                a.rule = if t == "averaging" {
+                    Rule::Averaging
+                } else {
+                    Rule::Pairwise
+                };
+            }
+        }
+        AlignmentKey::Confidence => a.confidence = x,
+        AlignmentKey::Rate => a.rate = x,
+        AlignmentKey::Stubbornness => a.stubbornness = x,
+        AlignmentKey::SelfWeight => a.self_weight = x,
+        AlignmentKey::RivalryRate => a.rivalry_rate = x,
+        AlignmentKey::Noise => a.noise = x,
+    }
+}
+
+/// Applies a diffusion key; shared with the model's `set` events.
+pub fn apply_diffusion(d: &mut Diffusion, key: DiffusionKey, value: &ParamValue) {
+    let x = value.number();
+    match key {
+        DiffusionKey::Enabled => d.enabled = value.flag(),
+        DiffusionKey::Growth => d.growth = x,
+        DiffusionKey::Absorption => d.absorption = x,
+        DiffusionKey::NormPull => d.norm_pull = x,
+    }
+}
+
 /// Applies a body key; shared with the model's `set` events.
 pub fn apply_body(body: &mut BodySpec, key: BodyKey, value: &ParamValue) {
     let x = value.number();
     match key {
         BodyKey::Enabled => body.enabled = value.flag(),
-        BodyKey::Founded => body.founded = x as u32,
+        BodyKey::Founded => body.founded = x.max(0.0).round() as u32,
         BodyKey::Harmonization => body.harmonization = x,
         BodyKey::AccessionThreshold => body.accession_threshold = x,
         BodyKey::JoinRate => body.join_rate = x,

@@ -8,10 +8,8 @@ use crate::model::components::{
 use crate::model::resources::{
     BodyEntities, EventQueue, ExportControls, GroupTable, NationEntities, Params, Scratch, Step,
 };
-use crate::scenario::{
-    AlignmentKey, Assignment, BodyKey, DiffusionKey, EventKind, NationKey, ParamPath, ParamValue,
-    Rule,
-};
+use crate::scenario::params::{apply_alignment, apply_body, apply_diffusion};
+use crate::scenario::{Assignment, BodyKey, EventKind, NationKey, ParamPath};
 
 /// Mutable nation components an event may touch.
 type NationData = (
@@ -151,35 +149,8 @@ impl EventTargets<'_, '_, '_, '_, '_> {
         let value = &assignment.value;
         let v = value.number();
         match &assignment.path {
-            ParamPath::Alignment(key) => {
-                let a = &mut self.params.alignment;
-                match key {
-                    AlignmentKey::Rule => {
-                        if let ParamValue::Text(text) = value {
-                            match text.as_str() {
-                                "pairwise" => a.rule = Rule::Pairwise,
-                                "averaging" => a.rule = Rule::Averaging,
-                                _ => {}
-                            }
-                        }
-                    }
-                    AlignmentKey::Confidence => a.confidence = v,
-                    AlignmentKey::Rate => a.rate = v,
-                    AlignmentKey::Stubbornness => a.stubbornness = v,
-                    AlignmentKey::SelfWeight => a.self_weight = v,
-                    AlignmentKey::RivalryRate => a.rivalry_rate = v,
-                    AlignmentKey::Noise => a.noise = v,
-                }
-            }
-            ParamPath::Diffusion(key) => {
-                let d = &mut self.params.diffusion;
-                match key {
-                    DiffusionKey::Enabled => d.enabled = value.flag(),
-                    DiffusionKey::Growth => d.growth = v,
-                    DiffusionKey::Absorption => d.absorption = v,
-                    DiffusionKey::NormPull => d.norm_pull = v,
-                }
-            }
+            ParamPath::Alignment(key) => apply_alignment(&mut self.params.alignment, *key, value),
+            ParamPath::Diffusion(key) => apply_diffusion(&mut self.params.diffusion, *key, value),
             // The network is built once; validation keeps these out of events.
             ParamPath::Network(_) => {}
             ParamPath::Body(b, key) => {
@@ -188,20 +159,8 @@ impl EventTargets<'_, '_, '_, '_, '_> {
                 };
                 let mut disabled = false;
                 if let Ok(mut config) = self.bodies.get_mut(entity) {
-                    let spec = &mut config.0;
-                    match key {
-                        BodyKey::Enabled => {
-                            spec.enabled = value.flag();
-                            disabled = !spec.enabled;
-                        }
-                        BodyKey::Founded => spec.founded = v.max(0.0).round() as u32,
-                        BodyKey::Harmonization => spec.harmonization = v,
-                        BodyKey::AccessionThreshold => spec.accession_threshold = v,
-                        BodyKey::JoinRate => spec.join_rate = v,
-                        BodyKey::ExitThreshold => spec.exit_threshold = v,
-                        BodyKey::CapacityBuilding => spec.capacity_building = v,
-                        BodyKey::Dialogue => spec.dialogue = v,
-                    }
+                    apply_body(&mut config.0, *key, value);
+                    disabled = *key == BodyKey::Enabled && !config.0.enabled;
                 }
                 if disabled && *b < 64 {
                     // A disabled body has no members.
