@@ -76,6 +76,9 @@ pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
         }
     };
     let scenario = read(&mut ctx, root.get_ref(), root.span(), path);
+    // Report in reading order: the scenario by position, then any nations_file's rows.
+    ctx.problems
+        .sort_by_key(|p| (p.file != path, p.line, p.column));
     match scenario {
         Some(s) if ctx.problems.is_empty() => Ok(s),
         _ => {
@@ -887,7 +890,7 @@ fn assignment(
         );
         return None;
     }
-    let key = format!("{where_} `{text}`");
+    let key = format!("{where_}.{text}");
     let value = match params::spec(&path, refs.steps) {
         ValueSpec::Number(lo, hi) => ParamValue::Number(ctx.number_value(value, &key, lo..=hi)?),
         ValueSpec::Integer(lo, hi) => {
