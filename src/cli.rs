@@ -6,6 +6,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -148,8 +150,15 @@ fn run(args: &RunArgs) -> Result<()> {
     };
     let total = scenario.arms.len() as u64 * u64::from(config.runs);
     let bar = progress_bar(total, args.quiet);
-    let ensemble = experiment::run_ensemble(&scenario, &config, &|| bar.inc(1))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    // If a handler cannot be installed (e.g. in an embedding program), Ctrl-C just kills the
+    // process; the output folder is still never half-written, only a hidden temp folder stays.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let ensemble = experiment::run_ensemble_until(&scenario, &config, &|| bar.inc(1), &stop);
     bar.finish_and_clear();
+    // Dropping `staged` on error removes the temporary folder.
+    let ensemble = ensemble?;
 
     let summary = experiment::summarize(&ensemble);
     let dir = staged.path();

@@ -67,8 +67,8 @@ pub enum Error {
         /// What the backend said.
         message: String,
     },
-    /// The run was interrupted.
-    #[error("interrupted")]
+    /// The run was interrupted (Ctrl-C); nothing was written.
+    #[error("interrupted; no output was written and any previous output folder is unchanged")]
     Interrupted,
 }
 

@@ -238,3 +238,40 @@ fn output_path_that_is_a_file_is_refused() {
         .stderr(predicate::str::contains("is a file"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_leaves_no_folder_and_keeps_the_previous_one() {
+    use std::process::{Command as Std, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "previous results").unwrap();
+    let child = Std::new(assert_cmd::cargo::cargo_bin("accord"))
+        .args(["run", "--runs", "200000", "--quiet", "--force", "--out"])
+        .arg(&out)
+        .arg(quickstart())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = Std::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("interrupted; no output was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).unwrap(),
+        "previous results"
+    );
+    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "only the previous folder remains");
+}

@@ -1,5 +1,7 @@
 //! Running every (arm, run) of a scenario and summarising the results.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use super::seed::run_seed;
@@ -69,6 +71,17 @@ pub fn run_ensemble(
     config: &EnsembleConfig,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Ensemble> {
+    run_ensemble_until(scenario, config, progress, &AtomicBool::new(false))
+}
+
+/// [`run_ensemble`], giving up with [`Error::Interrupted`] soon after `stop` is set (runs in
+/// flight finish; no new run starts), e.g. from a Ctrl-C handler.
+pub fn run_ensemble_until(
+    scenario: &Scenario,
+    config: &EnsembleConfig,
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<Ensemble> {
     let arms: Vec<Scenario> = (0..scenario.arms.len())
         .map(|a| scenario.for_arm(a))
         .collect();
@@ -78,17 +91,20 @@ pub fn run_ensemble(
     let runs = config.runs;
     let total = arms.len() as u64 * u64::from(runs);
     let job = |i: u64| {
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
         let arm = (i / u64::from(runs)) as usize;
         let run = (i % u64::from(runs)) as u32;
         let seed = run_seed(config.seed, u64::from(run));
         let output = simulate(&arms[arm], seed, config.states);
         progress();
-        RunRecord {
+        Some(RunRecord {
             arm,
             run,
             seed,
             output,
-        }
+        })
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))
@@ -100,7 +116,9 @@ pub fn run_ensemble(
             ))
         })?;
     // `collect` on an indexed parallel iterator keeps input order whatever the schedule.
-    let records: Vec<RunRecord> = pool.install(|| (0..total).into_par_iter().map(job).collect());
+    let records: Option<Vec<RunRecord>> =
+        pool.install(|| (0..total).into_par_iter().map(job).collect());
+    let records = records.ok_or(Error::Interrupted)?;
     Ok(Ensemble {
         metric_names: names,
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),

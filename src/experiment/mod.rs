@@ -8,6 +8,8 @@ mod ensemble;
 pub mod seed;
 pub mod stats;
 
-pub use ensemble::{Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, summarize};
+pub use ensemble::{
+    Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, summarize,
+};
 
 pub use seed::run_seed;
