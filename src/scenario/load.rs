@@ -399,28 +399,35 @@ fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
         rivalry_rate: 0.0,
         noise: 0.0,
     };
-    let keys = &[
-        "rule",
-        "confidence",
-        "rate",
-        "stubbornness",
-        "self_weight",
-        "rivalry_rate",
-        "noise",
-    ];
     if let Some(v) = top.get("alignment")
-        && let Some(t) = ctx.table(v, "alignment", keys)
+        && let Some(t) = ctx.table(v, "alignment", params::ALIGNMENT_KEYS)
     {
+        let r = |k| params::range(&ParamPath::Alignment(k));
         a.rule = match ctx.choice(&t, "rule", params::RULES, "pairwise").as_str() {
             "averaging" => Rule::Averaging,
             _ => Rule::Pairwise,
         };
-        a.confidence = ctx.number(&t, "confidence", 0.0..=1.0, a.confidence);
-        a.rate = ctx.number(&t, "rate", 0.0..=1.0, a.rate);
-        a.stubbornness = ctx.number(&t, "stubbornness", 0.0..=1.0, a.stubbornness);
-        a.self_weight = ctx.number(&t, "self_weight", 0.0..=f64::MAX, a.self_weight);
-        a.rivalry_rate = ctx.number(&t, "rivalry_rate", 0.0..=1.0, a.rivalry_rate);
-        a.noise = ctx.number(&t, "noise", 0.0..=1.0, a.noise);
+        a.confidence = ctx.number(&t, "confidence", r(AlignmentKey::Confidence), a.confidence);
+        a.rate = ctx.number(&t, "rate", r(AlignmentKey::Rate), a.rate);
+        a.stubbornness = ctx.number(
+            &t,
+            "stubbornness",
+            r(AlignmentKey::Stubbornness),
+            a.stubbornness,
+        );
+        a.self_weight = ctx.number(
+            &t,
+            "self_weight",
+            r(AlignmentKey::SelfWeight),
+            a.self_weight,
+        );
+        a.rivalry_rate = ctx.number(
+            &t,
+            "rivalry_rate",
+            r(AlignmentKey::RivalryRate),
+            a.rivalry_rate,
+        );
+        a.noise = ctx.number(&t, "noise", r(AlignmentKey::Noise), a.noise);
     }
     a
 }
@@ -433,16 +440,13 @@ fn read_diffusion(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Diffusion {
         norm_pull: 0.0,
     };
     if let Some(v) = top.get("diffusion")
-        && let Some(t) = ctx.table(
-            v,
-            "diffusion",
-            &["enabled", "growth", "absorption", "norm_pull"],
-        )
+        && let Some(t) = ctx.table(v, "diffusion", params::DIFFUSION_KEYS)
     {
+        let r = |k| params::range(&ParamPath::Diffusion(k));
         d.enabled = ctx.boolean(&t, "enabled", false);
-        d.growth = ctx.number(&t, "growth", 0.0..=10.0, 0.0);
-        d.absorption = ctx.number(&t, "absorption", 0.0..=1.0, 0.0);
-        d.norm_pull = ctx.number(&t, "norm_pull", 0.0..=1.0, 0.0);
+        d.growth = ctx.number(&t, "growth", r(DiffusionKey::Growth), 0.0);
+        d.absorption = ctx.number(&t, "absorption", r(DiffusionKey::Absorption), 0.0);
+        d.norm_pull = ctx.number(&t, "norm_pull", r(DiffusionKey::NormPull), 0.0);
     }
     d
 }
@@ -819,6 +823,7 @@ fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<BodyS
             },
         };
         let Some(id) = id else { continue };
+        let r = |k| params::range(&ParamPath::Body(0, k));
         out.push(BodySpec {
             name: ctx.string_opt(&t, "name").unwrap_or_else(|| id.clone()),
             id,
@@ -826,12 +831,22 @@ fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<BodyS
             founded,
             founders: refs.selectors(ctx, &t, "founders"),
             standard,
-            harmonization: ctx.number(&t, "harmonization", 0.0..=1.0, 0.0),
-            accession_threshold: ctx.number(&t, "accession_threshold", 0.0..=1.0, 0.0),
-            join_rate: ctx.number(&t, "join_rate", 0.0..=1.0, 0.0),
-            exit_threshold: ctx.number(&t, "exit_threshold", 0.0..=1.0, 1.0),
-            capacity_building: ctx.number(&t, "capacity_building", 0.0..=1.0, 0.0),
-            dialogue: ctx.number(&t, "dialogue", 0.0..=1.0, 0.0),
+            harmonization: ctx.number(&t, "harmonization", r(BodyKey::Harmonization), 0.0),
+            accession_threshold: ctx.number(
+                &t,
+                "accession_threshold",
+                r(BodyKey::AccessionThreshold),
+                0.0,
+            ),
+            join_rate: ctx.number(&t, "join_rate", r(BodyKey::JoinRate), 0.0),
+            exit_threshold: ctx.number(&t, "exit_threshold", r(BodyKey::ExitThreshold), 1.0),
+            capacity_building: ctx.number(
+                &t,
+                "capacity_building",
+                r(BodyKey::CapacityBuilding),
+                0.0,
+            ),
+            dialogue: ctx.number(&t, "dialogue", r(BodyKey::Dialogue), 0.0),
         });
     }
     out

@@ -44,7 +44,8 @@ const NON_NEG: ValueSpec = ValueSpec::Number(0.0, f64::MAX);
 /// The names `alignment.rule` takes.
 pub const RULES: &[&str] = &["pairwise", "averaging"];
 
-const ALIGNMENT_KEYS: &[&str] = &[
+/// Keys of `[alignment]`, which are also its parameter paths.
+pub(crate) const ALIGNMENT_KEYS: &[&str] = &[
     "rule",
     "confidence",
     "rate",
@@ -53,7 +54,8 @@ const ALIGNMENT_KEYS: &[&str] = &[
     "rivalry_rate",
     "noise",
 ];
-const DIFFUSION_KEYS: &[&str] = &["enabled", "growth", "absorption", "norm_pull"];
+/// Keys of `[diffusion]`, which are also its parameter paths.
+pub(crate) const DIFFUSION_KEYS: &[&str] = &["enabled", "growth", "absorption", "norm_pull"];
 const BODY_KEYS: &[&str] = &[
     "enabled",
     "founded",
@@ -72,6 +74,15 @@ const NATION_KEYS: &[&str] = &[
     "stubbornness",
     "stance.<dimension>",
 ];
+
+/// The numeric range of a path (the file's own keys use the same ranges as overrides).
+pub(crate) fn range(path: &ParamPath) -> std::ops::RangeInclusive<f64> {
+    match spec(path, u32::MAX) {
+        ValueSpec::Number(lo, hi) => lo..=hi,
+        ValueSpec::Integer(lo, hi) => lo as f64..=hi as f64,
+        ValueSpec::Bool | ValueSpec::Choice(_) => 0.0..=1.0,
+    }
+}
 
 /// The range of values of a path; `steps` bounds `founded`.
 pub fn spec(path: &ParamPath, steps: u32) -> ValueSpec {
