@@ -37,6 +37,9 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Regenerate data-derived inputs (see `scenarios/README.md`).
+    #[command(subcommand)]
+    Data(DataCommand),
 }
 
 /// Arguments of `accord run`.
@@ -62,9 +65,21 @@ pub struct RunArgs {
     /// Which nation states to write to states.csv.
     #[arg(long, value_enum, default_value_t = States::None)]
     pub states: States,
+    /// Paired effects at the final recorded step only, or at every recorded step.
+    #[arg(long, value_enum, default_value_t = Effects::Final)]
+    pub effects: Effects,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// `--effects` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Effects {
+    /// The final recorded step.
+    Final,
+    /// Every recorded step.
+    All,
 }
 
 /// `--states` values.
@@ -111,6 +126,7 @@ fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate { scenario } => validate(&scenario),
         Command::Run(args) => run(&args),
+        Command::Data(cmd) => data_command(&cmd),
     }
 }
 
@@ -161,9 +177,14 @@ fn run(args: &RunArgs) -> Result<()> {
     let ensemble = ensemble?;
 
     let summary = experiment::summarize(&ensemble);
+    let reference = scenario.experiment.reference;
+    let effects = experiment::paired_effects(&ensemble, reference, args.effects == Effects::All);
     let dir = staged.path();
     output::write_timeseries(&dir.join("timeseries.csv"), &ensemble)?;
     output::write_summary(&dir.join("summary.csv"), &ensemble, &summary)?;
+    if ensemble.arms.len() > 1 {
+        output::write_effects(&dir.join("effects.csv"), &ensemble, &effects)?;
+    }
     if config.states != StatesMode::None {
         output::write_states(&dir.join("states.csv"), &ensemble, &scenario.dimensions)?;
     }
@@ -185,7 +206,7 @@ fn run(args: &RunArgs) -> Result<()> {
     manifest::write(&dir.join("manifest.json"), &m)?;
     let final_path = staged.commit()?;
 
-    print_table(&ensemble, &summary, &scenario);
+    print_table(&ensemble, &summary, &effects, &scenario);
     println!("output: {}", final_path.display());
     Ok(())
 }
@@ -255,7 +276,12 @@ fn draw_charts(
     )
 }
 
-fn print_table(e: &experiment::Ensemble, summary: &[SummaryRow], scenario: &Scenario) {
+fn print_table(
+    e: &experiment::Ensemble,
+    summary: &[SummaryRow],
+    effects: &[experiment::EffectRow],
+    scenario: &Scenario,
+) {
     let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
         return;
     };
@@ -274,6 +300,64 @@ fn print_table(e: &experiment::Ensemble, summary: &[SummaryRow], scenario: &Scen
                 e.arms[r.arm], s.mean, s.ci95_lo, s.ci95_hi, s.n
             ),
             None => println!("  {:<width$}  undefined", e.arms[r.arm]),
+        }
+    }
+    let last = effects
+        .iter()
+        .filter(|r| r.metric == metric && r.step == scenario.steps);
+    let mut header = true;
+    for r in last {
+        if header {
+            println!(
+                "paired effect on fragmentation vs `{}` (same seeds), mean and 95% CI:",
+                e.arms[r.reference]
+            );
+            header = false;
+        }
+        match r.summary {
+            Some(s) => println!(
+                "  {:<width$}  {:+.4}  [{:+.4}, {:+.4}]  lower in {:.0}% of runs",
+                e.arms[r.arm],
+                s.mean,
+                s.ci95_lo,
+                s.ci95_hi,
+                100.0 * r.share_lower
+            ),
+            None => println!("  {:<width$}  undefined", e.arms[r.arm]),
+        }
+    }
+}
+
+/// `accord data …` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DataCommand {
+    /// Derive the world scenario's nations from the source CSVs.
+    World {
+        /// Folder with the source CSVs.
+        #[arg(long, default_value = "scenarios/data")]
+        data: PathBuf,
+        /// The nations file to write.
+        #[arg(long, default_value = "scenarios/data/world_nations.csv")]
+        out: PathBuf,
+    },
+}
+
+/// Runs `accord data world`: one summary line, and every excluded UN member with its reason,
+/// so the missing-data rule is visible whenever the file is regenerated.
+fn data_command(cmd: &DataCommand) -> Result<()> {
+    match cmd {
+        DataCommand::World { data, out } => {
+            let world = crate::data::regenerate(data, out)?;
+            println!(
+                "wrote {} nations to {} ({} UN members excluded)",
+                world.nations.len(),
+                out.display(),
+                world.excluded.len()
+            );
+            for x in &world.excluded {
+                println!("  excluded {} ({}): {}", x.id, x.name, x.reason);
+            }
+            Ok(())
         }
     }
 }

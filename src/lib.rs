@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod data;
 pub mod error;
 pub mod experiment;
 pub mod metrics;

@@ -31,6 +31,44 @@ pub fn metric_names(body_ids: &[String]) -> Vec<String> {
     names
 }
 
+/// [`metric_names`], with `"regions"` after `"south_capability_ratio"` when `regions` is set.
+///
+/// Only scenarios where `rule = "culture"` can be in force ask for regions, so every other
+/// scenario keeps exactly the columns (and golden files) it had before the metric existed.
+pub fn metric_names_with(body_ids: &[String], regions: bool) -> Vec<String> {
+    let mut names = metric_names(body_ids);
+    if regions {
+        names.insert(6, "regions".to_string());
+    }
+    names
+}
+
+/// Axelrod's stable regions: connected components of the graph of ties `(i, j)` whose two
+/// ends have identical stances (every dimension exactly equal).
+///
+/// Culture stances are exact trait values t/(q−1), so exact equality is the right test: a
+/// region is a contiguous patch of one culture. `stances` is n×`dims` row-major with
+/// n = `stances.len() / dims` (n = 0 when `dims` is 0); ties naming a nation ≥ n are
+/// ignored. Every nation belongs to exactly one region, so the result is ≥ 1 when n ≥ 1.
+pub fn regions(
+    stances: &[f64],
+    dims: usize,
+    ties: impl IntoIterator<Item = (usize, usize)>,
+) -> usize {
+    let n = stances.len().checked_div(dims).unwrap_or(0);
+    if n == 0 {
+        return 0;
+    }
+    let row = |i: usize| &stances[i * dims..(i + 1) * dims];
+    let mut uf = UnionFind::new(n);
+    for (i, j) in ties {
+        if i < n && j < n && row(i) == row(j) {
+            uf.union(i, j);
+        }
+    }
+    (0..n).filter(|&i| uf.find(i) == i).count()
+}
+
 /// Distance between two stances: Euclidean distance / sqrt(K), so it lies in \[0,1\] for stances in \[0,1\]^K.
 ///
 /// Dividing by √K makes one tolerance δ mean the same thing whatever the number of policy
@@ -493,6 +531,50 @@ mod tests {
         }
         // Sanity: this configuration is non-trivial.
         assert!(base.clusters >= 2 && base.fragmentation > 0.0 && base.fragmentation < 1.0);
+    }
+
+    #[test]
+    fn names_with_regions_only_when_asked() {
+        let ids = ["waico".to_string()];
+        assert_eq!(metric_names_with(&ids, false), metric_names(&ids));
+        let with = metric_names_with(&ids, true);
+        assert_eq!(
+            with[5..],
+            ["south_capability_ratio", "regions", "members_waico"]
+        );
+    }
+
+    /// 2×3 lattice, indices
+    /// 0 1 2
+    /// 3 4 5
+    /// with von Neumann ties.
+    const GRID: [(usize, usize); 7] = [(0, 1), (1, 2), (3, 4), (4, 5), (0, 3), (1, 4), (2, 5)];
+
+    #[test]
+    fn regions_hand_counted() {
+        // Cultures (two features):   A A B
+        //                            C A B   → regions {0,1,4}, {2,5}, {3} = 3.
+        let a = [0.0, 0.5];
+        let b = [1.0, 0.5];
+        let c = [0.0, 1.0];
+        let stances: Vec<f64> = [a, a, b, c, a, b].concat();
+        assert_eq!(regions(&stances, 2, GRID), 3);
+        // Identical cultures that are not tied form separate regions:
+        //                            A B A
+        //                            B A B   → every nation alone = 6.
+        let stances: Vec<f64> = [a, b, a, b, a, b].concat();
+        assert_eq!(regions(&stances, 2, GRID), 6);
+        // One culture everywhere: one region.
+        let stances: Vec<f64> = [c; 6].concat();
+        assert_eq!(regions(&stances, 2, GRID), 1);
+        // A difference in one feature is enough to separate.
+        let stances = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0 / 3.0];
+        assert_eq!(regions(&stances, 1, GRID), 2);
+        // No ties: every nation is its own region; out-of-range ties are ignored.
+        assert_eq!(regions(&[0.0; 4], 1, []), 4);
+        assert_eq!(regions(&[0.0; 2], 1, [(0, 1), (1, 7)]), 1);
+        assert_eq!(regions(&[], 1, [(0, 1)]), 0);
+        assert_eq!(regions(&[0.0], 0, []), 0);
     }
 
     #[test]

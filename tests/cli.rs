@@ -97,6 +97,7 @@ fn run_writes_every_output_and_refuses_to_overwrite() {
         "timeseries.csv",
         "summary.csv",
         "states.csv",
+        "effects.csv",
         "charts/fragmentation.png",
         "charts/fragmentation.svg",
     ] {
@@ -274,4 +275,42 @@ fn ctrl_c_leaves_no_folder_and_keeps_the_previous_one() {
     );
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(entries.len(), 1, "only the previous folder remains");
+}
+
+#[test]
+fn identical_arms_have_exactly_zero_effects_and_reference_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(quickstart()).unwrap();
+    // Two arms that set the same thing: every paired difference must be exactly zero.
+    let text = text
+        .replacen("steps = 25", "steps = 4", 1)
+        .replace(
+            "name = \"baseline\"\nset = { \"bodies.waico.enabled\" = false, \"diffusion.enabled\" = false }",
+            "name = \"baseline\"\nset = { \"bodies.waico.enabled\" = true, \"diffusion.enabled\" = true }",
+        )
+        .replace("seed = 20250726", "seed = 20250726\nreference = \"body_and_open_source\"");
+    let path = dir.path().join("same.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    accord()
+        .args(["run", "--runs", "6", "--quiet", "--effects", "all", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("vs `body_and_open_source`"));
+    let effects = std::fs::read_to_string(out.join("effects.csv")).unwrap();
+    let mut rows = 0;
+    for line in effects.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f[2], "body_and_open_source");
+        if f[1] == "baseline" {
+            rows += 1;
+            assert_eq!(f[6], "0.0000000000", "{line}");
+            assert_eq!(f[7], "0.0000000000", "{line}");
+            assert_eq!((f[10], f[11]), ("0.0000000000", "0.0000000000"), "{line}");
+        }
+    }
+    // 5 recorded steps × 7 metrics for the one identical arm.
+    assert_eq!(rows, 5 * 7);
 }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::seed::run_seed;
 use super::stats::{Summary, summarize as summarize_values};
 use crate::error::{Error, Result};
-use crate::metrics::metric_names;
+use crate::metrics::metric_names_with;
 use crate::model::{RunOutput, StatesMode, simulate};
 use crate::scenario::Scenario;
 
@@ -86,7 +86,7 @@ pub fn run_ensemble_until(
         .map(|a| scenario.for_arm(a))
         .collect();
     let steps = scenario.recorded_steps();
-    let names = metric_names(&body_ids(scenario));
+    let names = metric_names_with(&body_ids(scenario), scenario.uses_culture());
     check_memory(scenario, config, steps.len(), names.len())?;
     let runs = config.runs;
     let total = arms.len() as u64 * u64::from(runs);

@@ -4,10 +4,12 @@
 //! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
 //! on the thread count or on scheduling.
 
+mod effects;
 mod ensemble;
 pub mod seed;
 pub mod stats;
 
+pub use effects::{EffectRow, paired_effects};
 pub use ensemble::{
     Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, summarize,
 };

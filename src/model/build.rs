@@ -16,7 +16,7 @@ use super::resources::{
     Rivalries, RunRng, Scratch, Shape, Step,
 };
 use crate::metrics;
-use crate::scenario::{NetworkKind, Scenario};
+use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
 
 /// The tag whose members form the numerator of `south_capability_ratio`.
 pub const SOUTH_TAG: &str = "global_south";
@@ -70,8 +70,21 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
         })
         .collect();
     if let Some(population) = &scenario.population {
-        for _ in 0..population.count {
-            let stance = (0..k).map(|_| init.random::<f64>()).collect();
+        let count = population.count;
+        let culture = scenario.alignment.rule == Rule::Culture;
+        // Culture stances are traits t/(q−1): exact, so equal traits compare equal.
+        let q = scenario.alignment.traits.max(2);
+        for p in 0..count {
+            let stance = match population.stance {
+                PopulationStance::Regular if count > 1 => {
+                    vec![f64::from(p) / f64::from(count - 1); k]
+                }
+                PopulationStance::Regular => vec![0.5; k],
+                PopulationStance::Uniform if culture => (0..k)
+                    .map(|_| f64::from(init.random_range(0..q)) / f64::from(q - 1))
+                    .collect(),
+                PopulationStance::Uniform => (0..k).map(|_| init.random::<f64>()).collect(),
+            };
             nations.push(NationInit {
                 groups: population.groups.clone(),
                 gdp: population.gdp,
@@ -137,7 +150,7 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
         bodies: scenario.bodies.len(),
     };
     let body_ids: Vec<String> = scenario.bodies.iter().map(|b| b.id.clone()).collect();
-    let columns = metrics::metric_names(&body_ids)
+    let columns = metrics::metric_names_with(&body_ids, scenario.uses_culture())
         .iter()
         .map(|name| column(name, &body_ids))
         .collect();
@@ -186,6 +199,7 @@ fn column(name: &str, body_ids: &[String]) -> Column {
         "dispersion" => Column::Dispersion,
         "capability_gini" => Column::CapabilityGini,
         "south_capability_ratio" => Column::SouthCapabilityRatio,
+        "regions" => Column::Regions,
         other => other
             .strip_prefix("members_")
             .and_then(|id| body_ids.iter().position(|b| b == id))
@@ -196,7 +210,8 @@ fn column(name: &str, body_ids: &[String]) -> Column {
 /// Ties of every nation, in index order.
 ///
 /// Complete: everyone else, weight 1. Random{p}: each pair i<j (lexicographic order) tied
-/// when a uniform draw of the init stream is < p. Explicit: the listed ties, symmetrised
+/// when a uniform draw of the init stream is < p. Lattice{L}: nation i at (i / L, i % L)
+/// tied (weight 1) to its up, left, right and down neighbours, no wrap. Explicit: the listed ties, symmetrised
 /// (the last entry for a pair wins, self-ties ignored). Then every tie whose ends share tag
 /// g is multiplied by factor(g), for every such tag; ties of weight ≤ 0 are dropped.
 fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng) -> Vec<Ties> {
@@ -242,6 +257,27 @@ fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng
                         adjacency[j].push((i as u32, 1.0));
                     }
                 }
+            }
+        }
+        NetworkKind::Lattice { side } => {
+            let side = *side as usize;
+            for (i, list) in adjacency.iter_mut().enumerate() {
+                // Von Neumann neighbours in index order: up, left, right, down.
+                let (row, col) = (i / side.max(1), i % side.max(1));
+                let mut near = Vec::with_capacity(4);
+                if row > 0 {
+                    near.push(i - side);
+                }
+                if col > 0 {
+                    near.push(i - 1);
+                }
+                if col + 1 < side {
+                    near.push(i + 1);
+                }
+                if row + 1 < side {
+                    near.push(i + side);
+                }
+                list.extend(near.into_iter().filter(|&j| j < n).map(|j| (j as u32, 1.0)));
             }
         }
         NetworkKind::Explicit { ties } => {

@@ -126,6 +126,30 @@ impl Simulation {
         while self.step().is_some() {}
     }
 
+    /// Whether the culture rule is in force and no tied pair can interact any more
+    /// (`systems::alignment::culture_absorbed`): Axelrod's stopping condition. Later steps
+    /// leave stances unchanged under the culture rule and still record rows, so outputs
+    /// stay rectangular.
+    pub fn is_absorbed(&self) -> bool {
+        let culture = self
+            .world
+            .get_resource::<resources::Params>()
+            .is_some_and(|p| p.alignment.rule == crate::scenario::Rule::Culture);
+        if !culture {
+            return false;
+        }
+        let k = self.world.get_resource::<Shape>().map_or(0, |s| s.dims);
+        let owned = self.nation_map(|world, entity| {
+            world
+                .get::<components::Ties>(entity)
+                .cloned()
+                .unwrap_or(components::Ties::Everyone)
+        });
+        let ties: Vec<&components::Ties> = owned.iter().collect();
+        let stances: Vec<f64> = self.stances().concat();
+        systems::alignment::culture_absorbed(&stances, k, &ties)
+    }
+
     /// Nation ids in index order.
     pub fn nation_ids(&self) -> &[String] {
         &self.ids

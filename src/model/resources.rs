@@ -209,6 +209,8 @@ pub enum Column {
     SouthCapabilityRatio,
     /// Member count of a body.
     Members(usize),
+    /// Connected regions of tied nations with identical stances (culture scenarios).
+    Regions,
     /// A name this model does not know (always undefined).
     Unknown,
 }

@@ -19,7 +19,11 @@ fn scenario(stances: &[&[f64]]) -> Scenario {
         steps: 1,
         step_unit: "year".into(),
         dimensions: (0..k).map(|d| format!("d{d}")).collect(),
-        experiment: Experiment { runs: 1, seed: 1 },
+        experiment: Experiment {
+            runs: 1,
+            seed: 1,
+            reference: 0,
+        },
         arms: vec![Arm {
             name: "baseline".into(),
             set: vec![],
@@ -32,6 +36,7 @@ fn scenario(stances: &[&[f64]]) -> Scenario {
             self_weight: 1.0,
             rivalry_rate: 0.0,
             noise: 0.0,
+            traits: 2,
         },
         network: Network {
             kind: NetworkKind::Complete,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::format::{fmt_f64, fmt_opt};
 use crate::error::{Error, Result};
-use crate::experiment::{Ensemble, SummaryRow};
+use crate::experiment::{EffectRow, Ensemble, SummaryRow};
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
@@ -102,6 +102,55 @@ pub fn write_states(path: &Path, e: &Ensemble, dimensions: &[String]) -> Result<
             row.extend(s.stance.iter().map(|x| fmt_f64(*x)));
             w.write_record(&row).map_err(&err)?;
         }
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// `effects.csv`: `point,arm,reference,metric,step,n,mean_diff,sd_diff,ci95_lo,ci95_hi,share_lower,share_higher`.
+/// `point` is the sweep point, 0 for a scenario without a sweep.
+pub fn write_effects(path: &Path, e: &Ensemble, rows: &[EffectRow]) -> Result<()> {
+    let mut w = writer(path)?;
+    let err = csv_err(path);
+    w.write_record([
+        "point",
+        "arm",
+        "reference",
+        "metric",
+        "step",
+        "n",
+        "mean_diff",
+        "sd_diff",
+        "ci95_lo",
+        "ci95_hi",
+        "share_lower",
+        "share_higher",
+    ])
+    .map_err(&err)?;
+    for r in rows {
+        let mut row = vec![
+            "0".to_string(),
+            e.arms[r.arm].clone(),
+            e.arms[r.reference].clone(),
+            e.metric_names[r.metric].clone(),
+            r.step.to_string(),
+        ];
+        match &r.summary {
+            Some(s) => {
+                row.push(s.n.to_string());
+                row.extend(
+                    [s.mean, s.sd, s.ci95_lo, s.ci95_hi]
+                        .iter()
+                        .map(|x| fmt_f64(*x)),
+                );
+            }
+            None => {
+                row.push("0".into());
+                row.extend(std::iter::repeat_n(String::new(), 4));
+            }
+        }
+        row.push(fmt_f64(r.share_lower));
+        row.push(fmt_f64(r.share_higher));
+        w.write_record(&row).map_err(&err)?;
     }
     w.flush().map_err(|e| Error::io("write", path, e))
 }

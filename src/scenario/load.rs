@@ -169,7 +169,9 @@ fn read(
             }
         }
     }
-    let population = top.get("population").and_then(|v| read_population(ctx, v));
+    let population = top
+        .get("population")
+        .and_then(|v| read_population(ctx, v, dimensions.len()));
     check_nation_ids(ctx, &nations, &nation_spans);
 
     let total = nations.len() + population.as_ref().map_or(0, |p| p.count as usize);
@@ -212,6 +214,24 @@ fn read(
     };
 
     let network = read_network(ctx, &top, &refs);
+    if let NetworkKind::Lattice { side } = network.kind
+        && side > 0
+        && u64::from(side) * u64::from(side) != total as u64
+        && let Some(v) = top.get("network")
+    {
+        let span = v
+            .get_ref()
+            .get("side")
+            .map_or_else(|| v.span(), |s| s.span());
+        ctx.error(
+            &span,
+            "network.side",
+            format!(
+                "a lattice of side {side} holds {} nations, but the scenario has {total}",
+                u64::from(side) * u64::from(side)
+            ),
+        );
+    }
     let refs = Refs {
         random_network: matches!(network.kind, NetworkKind::Random { .. }),
         ..refs
@@ -224,6 +244,8 @@ fn read(
     };
     let arms = read_arms(ctx, &top, &refs);
     let events = read_events(ctx, &top, &refs);
+    let mut experiment = experiment;
+    experiment.reference = read_reference(ctx, &top, &arms);
 
     Some(Scenario {
         name: name?,
@@ -375,9 +397,13 @@ fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
 }
 
 fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experiment {
-    let mut e = Experiment { runs: 100, seed: 1 };
+    let mut e = Experiment {
+        runs: 100,
+        seed: 1,
+        reference: 0,
+    };
     if let Some(v) = top.get("experiment")
-        && let Some(t) = ctx.table(v, "experiment", &["runs", "seed"])
+        && let Some(t) = ctx.table(v, "experiment", &["runs", "seed", "reference"])
     {
         if let Some(r) = ctx.integer_opt(&t, "runs", 1..=limits::MAX_RUNS) {
             e.runs = r as u32;
@@ -389,6 +415,31 @@ fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experiment {
     e
 }
 
+/// `[experiment] reference = "<arm>"`, resolved to an arm index (default: the first arm).
+fn read_reference(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, arms: &[Arm]) -> usize {
+    let Some(v) = top
+        .get("experiment")
+        .and_then(|e| e.get_ref().get("reference"))
+    else {
+        return 0;
+    };
+    let Some(name) = ctx.string_value(v, "experiment.reference") else {
+        return 0;
+    };
+    match arms.iter().position(|a| a.name == name) {
+        Some(i) => i,
+        None => {
+            let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
+            ctx.error(
+                &v.span(),
+                "experiment.reference",
+                format!("is `{name}`, but the arms are: {}", names.join(", ")),
+            );
+            0
+        }
+    }
+}
+
 fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
     let mut a = Alignment {
         rule: Rule::Pairwise,
@@ -398,6 +449,7 @@ fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
         self_weight: 1.0,
         rivalry_rate: 0.0,
         noise: 0.0,
+        traits: default_traits(),
     };
     if let Some(v) = top.get("alignment")
         && let Some(t) = ctx.table(v, "alignment", params::ALIGNMENT_KEYS)
@@ -405,8 +457,12 @@ fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
         let r = |k| params::range(&ParamPath::Alignment(k));
         a.rule = match ctx.choice(&t, "rule", params::RULES, "pairwise").as_str() {
             "averaging" => Rule::Averaging,
+            "culture" => Rule::Culture,
             _ => Rule::Pairwise,
         };
+        if let Some(q) = ctx.integer_opt(&t, "traits", 2..=params::MAX_TRAITS) {
+            a.traits = q as u32;
+        }
         a.confidence = ctx.number(&t, "confidence", r(AlignmentKey::Confidence), a.confidence);
         a.rate = ctx.number(&t, "rate", r(AlignmentKey::Rate), a.rate);
         a.stubbornness = ctx.number(
@@ -587,7 +643,7 @@ fn check_nation_ids(ctx: &mut Ctx<'_>, nations: &[NationSpec], spans: &[std::ops
     }
 }
 
-fn read_population(ctx: &mut Ctx<'_>, v: &Value<'_>) -> Option<Population> {
+fn read_population(ctx: &mut Ctx<'_>, v: &Value<'_>, dims: usize) -> Option<Population> {
     let t = ctx.table(
         v,
         "population",
@@ -606,10 +662,30 @@ fn read_population(ctx: &mut Ctx<'_>, v: &Value<'_>) -> Option<Population> {
     if t.get("count").is_none() {
         ctx.missing(&t, "count");
     }
-    ctx.choice(&t, "stance", &["uniform"], "uniform");
+    let stance = match ctx
+        .choice(&t, "stance", &["uniform", "regular"], "uniform")
+        .as_str()
+    {
+        "regular" => {
+            // x_i = i/(n−1) spaces a line; on several dimensions it would be one diagonal.
+            if dims != 1
+                && let Some(v) = t.get("stance")
+            {
+                ctx.error(
+                    &v.span(),
+                    "population.stance",
+                    format!(
+                        "`regular` spaces stances evenly on one dimension, but the scenario has {dims}; use `uniform` or one dimension"
+                    ),
+                );
+            }
+            PopulationStance::Regular
+        }
+        _ => PopulationStance::Uniform,
+    };
     Some(Population {
         count: count? as u32,
-        stance: PopulationStance::Uniform,
+        stance,
         groups: read_groups(ctx, &t),
         gdp: ctx.number(&t, "gdp", 0.0..=f64::MAX, 1.0),
         capability: ctx.number(&t, "capability", 0.0..=f64::MAX, 1.0),
@@ -627,10 +703,28 @@ fn read_network(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Network 
     let Some(v) = top.get("network") else {
         return net;
     };
-    let Some(t) = ctx.table(v, "network", &["kind", "p", "ties", "group_weights"]) else {
+    let Some(t) = ctx.table(
+        v,
+        "network",
+        &["kind", "p", "ties", "side", "group_weights"],
+    ) else {
         return net;
     };
-    let kind = ctx.choice(&t, "kind", &["complete", "random", "explicit"], "complete");
+    let kind = ctx.choice(
+        &t,
+        "kind",
+        &["complete", "random", "explicit", "lattice"],
+        "complete",
+    );
+    if kind != "lattice"
+        && let Some(p) = t.get("side")
+    {
+        ctx.error(
+            &p.span(),
+            "network.side",
+            format!("only applies to `kind = \"lattice\"`, but kind is `{kind}`"),
+        );
+    }
     if kind != "random"
         && let Some(p) = t.get("p")
     {
@@ -661,6 +755,15 @@ fn read_network(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Network 
         "explicit" => NetworkKind::Explicit {
             ties: read_ties(ctx, &t, refs),
         },
+        "lattice" => {
+            if t.get("side").is_none() {
+                ctx.missing(&t, "side");
+            }
+            let max_side = (limits::MAX_NATIONS as f64).sqrt() as u64;
+            NetworkKind::Lattice {
+                side: ctx.integer_opt(&t, "side", 1..=max_side).unwrap_or(0) as u32,
+            }
+        }
         _ => NetworkKind::Complete,
     };
     if let Some(v) = t.get("group_weights")

@@ -42,7 +42,11 @@ impl std::fmt::Display for ValueSpec {
 const UNIT: ValueSpec = ValueSpec::Number(0.0, 1.0);
 const NON_NEG: ValueSpec = ValueSpec::Number(0.0, f64::MAX);
 /// The names `alignment.rule` takes.
-pub const RULES: &[&str] = &["pairwise", "averaging"];
+pub const RULES: &[&str] = &["pairwise", "averaging", "culture"];
+
+/// Largest q of `alignment.traits`: more traits than this never meet in any lattice
+/// accord can hold, and t/(q−1) stays an exact, distinct f64 for every t.
+pub const MAX_TRAITS: u64 = 1_000_000;
 
 /// Keys of `[alignment]`, which are also its parameter paths.
 pub(crate) const ALIGNMENT_KEYS: &[&str] = &[
@@ -53,6 +57,7 @@ pub(crate) const ALIGNMENT_KEYS: &[&str] = &[
     "self_weight",
     "rivalry_rate",
     "noise",
+    "traits",
 ];
 /// Keys of `[diffusion]`, which are also its parameter paths.
 pub(crate) const DIFFUSION_KEYS: &[&str] = &["enabled", "growth", "absorption", "norm_pull"];
@@ -90,6 +95,7 @@ pub fn spec(path: &ParamPath, steps: u32) -> ValueSpec {
         ParamPath::Alignment(k) => match k {
             AlignmentKey::Rule => ValueSpec::Choice(RULES),
             AlignmentKey::SelfWeight => NON_NEG,
+            AlignmentKey::Traits => ValueSpec::Integer(2, MAX_TRAITS),
             _ => UNIT,
         },
         ParamPath::Diffusion(k) => match k {
@@ -142,6 +148,7 @@ pub fn parse(text: &str, names: &Names<'_>) -> Result<ParamPath, String> {
                 "self_weight" => AlignmentKey::SelfWeight,
                 "rivalry_rate" => AlignmentKey::RivalryRate,
                 "noise" => AlignmentKey::Noise,
+                "traits" => AlignmentKey::Traits,
                 other => return Err(unknown("key", other, ALIGNMENT_KEYS)),
             };
             Ok(ParamPath::Alignment(k))
@@ -291,10 +298,10 @@ pub fn apply_alignment(a: &mut Alignment, key: AlignmentKey, value: &ParamValue)
     match key {
         AlignmentKey::Rule => {
             if let ParamValue::Text(t) = value {
-                a.rule = if t == "averaging" {
-                    Rule::Averaging
-                } else {
-                    Rule::Pairwise
+                a.rule = match t.as_str() {
+                    "averaging" => Rule::Averaging,
+                    "culture" => Rule::Culture,
+                    _ => Rule::Pairwise,
                 };
             }
         }
@@ -304,6 +311,7 @@ pub fn apply_alignment(a: &mut Alignment, key: AlignmentKey, value: &ParamValue)
         AlignmentKey::SelfWeight => a.self_weight = x,
         AlignmentKey::RivalryRate => a.rivalry_rate = x,
         AlignmentKey::Noise => a.noise = x,
+        AlignmentKey::Traits => a.traits = x.max(2.0).round() as u32,
     }
 }
 

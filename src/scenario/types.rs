@@ -50,6 +50,9 @@ pub struct Experiment {
     pub runs: u32,
     /// Master seed; per-run seeds derive from it and the run index only.
     pub seed: u64,
+    /// Index of the arm every other arm is compared with (paired effects); default 0.
+    #[serde(default)]
+    pub reference: usize,
 }
 
 /// One counterfactual arm: the scenario with some parameters overridden.
@@ -131,6 +134,7 @@ pub enum AlignmentKey {
     SelfWeight,
     RivalryRate,
     Noise,
+    Traits,
 }
 
 /// Keys under `diffusion`.
@@ -200,6 +204,14 @@ pub struct Alignment {
     pub rivalry_rate: f64,
     /// σ of Gaussian noise per dimension per step.
     pub noise: f64,
+    /// q: traits per feature under [`Rule::Culture`] (stance values t/(q−1), t = 0..q−1).
+    #[serde(default = "default_traits")]
+    pub traits: u32,
+}
+
+/// q when a scenario does not say (and for manifests written before the key existed).
+pub fn default_traits() -> u32 {
+    2
 }
 
 /// Stance update rules.
@@ -209,6 +221,9 @@ pub enum Rule {
     Pairwise,
     /// Synchronous weighted averaging (Hegselmann–Krause, DeGroot, Friedkin–Johnsen).
     Averaging,
+    /// Axelrod's dissemination of culture: discrete traits copied with probability equal to
+    /// the share of identical dimensions.
+    Culture,
 }
 
 impl Rule {
@@ -217,6 +232,7 @@ impl Rule {
         match self {
             Rule::Pairwise => "pairwise",
             Rule::Averaging => "averaging",
+            Rule::Culture => "culture",
         }
     }
 }
@@ -244,6 +260,12 @@ pub enum NetworkKind {
     Explicit {
         /// The ties.
         ties: Vec<(usize, usize, f64)>,
+    },
+    /// A `side`×`side` grid without wrap-around, nation i at row i / side, column i % side,
+    /// tied (weight 1) to its von Neumann neighbours: Axelrod's territory.
+    Lattice {
+        /// L; the scenario has exactly L² nations.
+        side: u32,
     },
 }
 
@@ -435,14 +457,33 @@ pub struct Population {
 /// Initial stance distributions for a population.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PopulationStance {
-    /// Independent U(0,1) per dimension, from the run's RNG.
+    /// Independent U(0,1) per dimension, from the run's RNG (under `rule = "culture"`:
+    /// uniform integer traits t ∈ {0..q−1}, stored as t/(q−1)).
     Uniform,
+    /// Evenly spaced x_i = i/(n−1) on the single dimension (0.5 when n = 1): deterministic,
+    /// no random draws, the classic Hegselmann–Krause start.
+    Regular,
 }
 
 impl Scenario {
     /// Total number of nations in every run.
     pub fn nation_count(&self) -> usize {
         self.nations.len() + self.population.as_ref().map_or(0, |p| p.count as usize)
+    }
+
+    /// Whether `rule = "culture"` can be in force in some arm (the base rule, an arm's
+    /// override or a `set` event): such scenarios get the `regions` metric column.
+    pub fn uses_culture(&self) -> bool {
+        let culture = |a: &Assignment| {
+            a.path == ParamPath::Alignment(AlignmentKey::Rule)
+                && a.value == ParamValue::Text("culture".to_string())
+        };
+        self.alignment.rule == Rule::Culture
+            || self.arms.iter().any(|arm| arm.set.iter().any(culture))
+            || self.events.iter().any(|e| match &e.kind {
+                EventKind::Set(a) => culture(a),
+                _ => false,
+            })
     }
 
     /// The steps at which metrics are recorded: 0, every k-th step, and the last.

@@ -3,7 +3,7 @@
 use bevy_ecs::prelude::{Query, Res, ResMut};
 
 use crate::metrics;
-use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance};
+use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance, Ties};
 use crate::model::resources::{Column, Params, Recorder, Scratch, Shape, Snapshot, Step};
 
 /// At recorded steps t (`Scenario::recorded_steps`), appends one row in `metrics::metric_names`
@@ -11,7 +11,8 @@ use crate::model::resources::{Column, Params, Recorder, Scratch, Shape, Snapshot
 /// (fragmentation, clusters, effective_blocs, dispersion) = `metrics::pairwise_metrics(X, K, w,
 /// tolerance, min_cluster_share)`, capability_gini = `metrics::gini(c)`,
 /// south_capability_ratio = `metrics::group_mean_ratio(c, in global_south)`, members_b = number
-/// of members of body b. Non-finite values are recorded as undefined (`None`). Keeps a state
+/// of members of body b, regions = `metrics::regions(X, K, ties)` (culture scenarios only).
+/// Non-finite values are recorded as undefined (`None`). Keeps a state
 /// snapshot when the states mode asks for this step.
 pub fn record(
     step: Res<Step>,
@@ -19,6 +20,7 @@ pub fn record(
     shape: Res<Shape>,
     (mut recorder, mut scratch): (ResMut<Recorder>, ResMut<Scratch>),
     nations: Query<(&NationIndex, &Stance, &Capability, &Gdp, &Memberships)>,
+    ties: Query<(&NationIndex, &Ties)>,
 ) {
     let t = step.0;
     if !recorder.is_recorded(t) || recorder.steps.last() == Some(&t) {
@@ -44,6 +46,26 @@ pub fn record(
     );
     let gini = metrics::gini(&s.capabilities);
     let south = metrics::group_mean_ratio(&s.capabilities, &recorder.south);
+    let regions = recorder.columns.contains(&Column::Regions).then(|| {
+        let n = shape.nations;
+        let mut by_index: Vec<Option<&Ties>> = vec![None; n];
+        for (index, tie) in &ties {
+            if let Some(slot) = by_index.get_mut(index.0 as usize) {
+                *slot = Some(tie);
+            }
+        }
+        let edges = by_index.iter().enumerate().flat_map(|(i, tie)| {
+            let list: Box<dyn Iterator<Item = (usize, usize)>> = match tie {
+                Some(Ties::Everyone) => Box::new((i + 1..n).map(move |j| (i, j))),
+                Some(Ties::List(list)) => {
+                    Box::new(list.neighbours.iter().map(move |&j| (i, j as usize)))
+                }
+                None => Box::new(std::iter::empty()),
+            };
+            list
+        });
+        metrics::regions(&s.stances[..n * k], k, edges) as f64
+    });
     let row: Vec<Option<f64>> = recorder
         .columns
         .iter()
@@ -61,6 +83,7 @@ pub fn record(
                         .filter(|&&m| b < 64 && m & (1u64 << b) != 0)
                         .count() as f64,
                 ),
+                Column::Regions => regions,
                 Column::Unknown => None,
             };
             value.filter(|v| v.is_finite())
