@@ -56,7 +56,7 @@ pub struct RunArgs {
     /// Worker threads (default: all cores); never changes any output byte.
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// Output folder (default: output/<scenario name>).
+    /// Output folder (default: `output/<scenario name>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Replace an existing output folder.

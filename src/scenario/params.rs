@@ -2,7 +2,7 @@
 //! `nations.CHN.openness`, `groups.global_south.openness`, …): parsing, value checking,
 //! and applying an override to a scenario.
 //!
-//! Arms, `set` events and sweeps all go through [`resolve`], so every place that names a
+//! Arms, `set` events and sweeps all go through [`parse`], so every place that names a
 //! parameter accepts exactly the same paths and ranges.
 
 use super::types::*;

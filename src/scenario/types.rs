@@ -177,7 +177,7 @@ pub enum NationKey {
     Gdp,
     /// AI capability.
     Capability,
-    /// Share of capability offered to others as open source, in [0,1].
+    /// Share of capability offered to others as open source, in \[0, 1\].
     Openness,
     /// Own bounded-confidence radius.
     Confidence,
@@ -358,7 +358,7 @@ pub enum EventKind {
         from: Vec<Selector>,
         /// Recipients.
         to: Vec<Selector>,
-        /// Share of the open offer withheld, in [0,1].
+        /// Share of the open offer withheld, in \[0, 1\].
         strength: f64,
     },
     /// Nations join a body.
@@ -375,7 +375,7 @@ pub enum EventKind {
         /// Who leaves.
         nations: Vec<Selector>,
     },
-    /// Add `delta` to one stance dimension (clamped to [0,1]).
+    /// Add `delta` to one stance dimension (clamped to [0, 1]).
     Shock {
         /// Who is shocked.
         nations: Vec<Selector>,
@@ -423,9 +423,9 @@ pub struct NationSpec {
     pub gdp: f64,
     /// AI capability (≥ 0).
     pub capability: f64,
-    /// Openness in [0,1].
+    /// Openness in \[0, 1\].
     pub openness: f64,
-    /// One value in [0,1] per dimension.
+    /// One value in \[0, 1\] per dimension.
     pub stance: Vec<f64>,
     /// Overrides `alignment.confidence`.
     pub confidence: Option<f64>,
