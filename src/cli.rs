@@ -37,6 +37,38 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Re-simulate one run of an output folder and check it against its timeseries.csv.
+    Replay {
+        /// The output folder (with manifest.json and timeseries.csv).
+        output_dir: PathBuf,
+        /// Arm name (or 0-based index).
+        #[arg(long)]
+        arm: String,
+        /// Run index (0-based).
+        #[arg(long)]
+        run: u32,
+        /// Sweep point (only 0 exists until sweeps are implemented).
+        #[arg(long, default_value_t = 0)]
+        point: u32,
+    },
+    /// Redraw every chart of an output folder from its CSV files.
+    Plot(PlotArgs),
+    /// Describe a scenario's model as Markdown in the ODD protocol's order.
+    Describe {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Write a commented starter scenario.
+    Init {
+        /// The scenario file to write.
+        path: PathBuf,
+        /// Which starter.
+        #[arg(long, value_enum, default_value_t = crate::tools::init::Template::Quickstart)]
+        template: crate::tools::init::Template,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Regenerate data-derived inputs (see `scenarios/README.md`).
     #[command(subcommand)]
     Data(DataCommand),
@@ -71,6 +103,27 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Arguments of `accord plot`.
+#[derive(Debug, clap::Args)]
+pub struct PlotArgs {
+    /// An output folder written by `accord run`.
+    pub output_dir: PathBuf,
+    /// Which image files to write.
+    #[arg(long, value_enum, default_value_t = charts::Format::Both)]
+    pub format: charts::Format,
+}
+
+/// Runs `accord plot`: redraws `<dir>/charts/` from the folder's CSVs and lists the files.
+fn plot(args: &PlotArgs) -> Result<()> {
+    let written = charts::draw_all(&args.output_dir, args.format)?;
+    println!(
+        "wrote {} chart files to {}",
+        written.len(),
+        args.output_dir.join("charts").display()
+    );
+    Ok(())
 }
 
 /// `--effects` values.
@@ -127,6 +180,29 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Validate { scenario } => validate(&scenario),
         Command::Run(args) => run(&args),
         Command::Data(cmd) => data_command(&cmd),
+        Command::Plot(args) => plot(&args),
+        Command::Replay {
+            output_dir,
+            arm,
+            run,
+            point,
+        } => crate::tools::replay::run(&output_dir, &arm, run, point),
+        Command::Init {
+            path,
+            template,
+            force,
+        } => {
+            crate::tools::init::init(&path, template, force)?;
+            println!("wrote {}", path.display());
+            Ok(())
+        }
+        Command::Describe { scenario } => {
+            print!(
+                "{}",
+                crate::tools::describe::describe(&scenario::load(&scenario)?)
+            );
+            Ok(())
+        }
     }
 }
 
@@ -188,7 +264,6 @@ fn run(args: &RunArgs) -> Result<()> {
     if config.states != StatesMode::None {
         output::write_states(&dir.join("states.csv"), &ensemble, &scenario.dimensions)?;
     }
-    draw_charts(dir, &scenario, &ensemble, &summary)?;
     let m = manifest::Manifest {
         accord_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: args.scenario.display().to_string(),
@@ -204,6 +279,8 @@ fn run(args: &RunArgs) -> Result<()> {
         scenario: scenario.clone(),
     };
     manifest::write(&dir.join("manifest.json"), &m)?;
+    charts::write_representative_states(dir, &scenario)?;
+    draw_charts(dir)?;
     let final_path = staged.commit()?;
 
     print_table(&ensemble, &summary, &effects, &scenario);
@@ -244,36 +321,9 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn draw_charts(
-    dir: &Path,
-    scenario: &Scenario,
-    e: &experiment::Ensemble,
-    summary: &[SummaryRow],
-) -> Result<()> {
-    let charts_dir = dir.join("charts");
-    std::fs::create_dir_all(&charts_dir)
-        .map_err(|err| Error::io("create folder", &charts_dir, err))?;
-    let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
-        return Ok(());
-    };
-    let bands: Vec<charts::Band> = (0..e.arms.len())
-        .map(|arm| charts::Band {
-            name: e.arms[arm].clone(),
-            points: summary
-                .iter()
-                .filter(|r| r.arm == arm && r.metric == metric)
-                .filter_map(|r| r.summary.map(|s| (r.step, s.mean, s.ci95_lo, s.ci95_hi)))
-                .collect(),
-        })
-        .collect();
-    charts::time_series(
-        &bands,
-        &format!("Fragmentation of AI governance — {}", scenario.name),
-        &format!("step ({})", scenario.step_unit),
-        "fragmentation (weighted share of incompatible pairs)",
-        true,
-        &charts_dir.join("fragmentation"),
-    )
+/// Draws every chart of the output folder from its CSV files, exactly as `accord plot` does.
+fn draw_charts(dir: &Path) -> Result<()> {
+    charts::draw_all(dir, charts::Format::Both).map(|_| ())
 }
 
 fn print_table(

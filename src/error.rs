@@ -67,6 +67,9 @@ pub enum Error {
         /// What the backend said.
         message: String,
     },
+    /// A replayed run differs from the rows its output folder holds.
+    #[error("{0}")]
+    ReplayMismatch(String),
     /// The run was interrupted (Ctrl-C); nothing was written.
     #[error("interrupted; no output was written and any previous output folder is unchanged")]
     Interrupted,
@@ -91,7 +94,10 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Usage(_) | Error::OutputExists(_) => 2,
-            Error::Io { .. } | Error::Chart { .. } | Error::Interrupted => 1,
+            Error::Io { .. }
+            | Error::Chart { .. }
+            | Error::ReplayMismatch(_)
+            | Error::Interrupted => 1,
         }
     }
 

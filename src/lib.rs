@@ -18,5 +18,6 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod tools;
 
 pub use error::{Error, Result};

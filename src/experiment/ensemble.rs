@@ -127,6 +127,25 @@ pub fn run_ensemble_until(
     })
 }
 
+/// One run of one arm as a one-run [`Ensemble`], exactly as [`run_ensemble`] simulates it
+/// (arm `arm` of `scenario`, seed [`run_seed`]`(seed, run)`, no states): what `accord replay`
+/// re-simulates. `arm` must be a valid arm index.
+pub fn run_single(scenario: &Scenario, seed: u64, arm: usize, run: u32) -> Ensemble {
+    let run_seed = run_seed(seed, u64::from(run));
+    let output = simulate(&scenario.for_arm(arm), run_seed, StatesMode::None);
+    Ensemble {
+        metric_names: metric_names_with(&body_ids(scenario), scenario.uses_culture()),
+        arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
+        steps: scenario.recorded_steps(),
+        runs: vec![RunRecord {
+            arm,
+            run,
+            seed: run_seed,
+            output,
+        }],
+    }
+}
+
 fn body_ids(s: &Scenario) -> Vec<String> {
     s.bodies.iter().map(|b| b.id.clone()).collect()
 }

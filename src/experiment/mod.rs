@@ -11,7 +11,8 @@ pub mod stats;
 
 pub use effects::{EffectRow, paired_effects};
 pub use ensemble::{
-    Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, summarize,
+    Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, run_single,
+    summarize,
 };
 
 pub use seed::run_seed;

@@ -19,8 +19,19 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 
 /// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step.
 pub fn write_timeseries(path: &Path, e: &Ensemble) -> Result<()> {
-    let mut w = writer(path)?;
-    let err = csv_err(path);
+    let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    timeseries_csv(&mut out, e).map_err(|err| Error::io("write", path, err))?;
+    std::io::Write::flush(&mut out).map_err(|e| Error::io("write", path, e))
+}
+
+/// Writes the bytes of `timeseries.csv` for `e` (header, then every run's rows in order) to
+/// `out`. [`write_timeseries`] and `accord replay` both use it, so a replayed run's rows are
+/// formatted exactly as the file's.
+pub fn timeseries_csv(out: impl std::io::Write, e: &Ensemble) -> std::io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
     let mut header = vec![
         "arm".to_string(),
         "run".into(),
@@ -28,7 +39,7 @@ pub fn write_timeseries(path: &Path, e: &Ensemble) -> Result<()> {
         "step".into(),
     ];
     header.extend(e.metric_names.iter().cloned());
-    w.write_record(&header).map_err(&err)?;
+    w.write_record(&header).map_err(std::io::Error::other)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
     for r in &e.runs {
         for (si, step) in r.output.steps.iter().enumerate() {
@@ -38,10 +49,10 @@ pub fn write_timeseries(path: &Path, e: &Ensemble) -> Result<()> {
             row.push(r.seed.to_string());
             row.push(step.to_string());
             row.extend(r.output.metrics[si].iter().map(|v| fmt_opt(*v)));
-            w.write_record(&row).map_err(&err)?;
+            w.write_record(&row).map_err(std::io::Error::other)?;
         }
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+    w.flush()
 }
 
 /// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95`.

@@ -15,6 +15,14 @@ use plotters::style::{FontStyle, register_font};
 
 use crate::error::Error;
 
+mod effects;
+mod input;
+mod output_dir;
+mod stances;
+
+pub use output_dir::{Format, draw_all};
+pub use stances::{REPRESENTATIVE_STATES, write_representative_states};
+
 /// One line of a time-series chart: a series name (the arm) and per recorded step
 /// `(step, mean, ci95_lo, ci95_hi)`.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,22 +33,22 @@ pub struct Band {
     pub points: Vec<(u32, f64, f64, f64)>,
 }
 
-const WIDTH: u32 = 1200;
+pub(crate) const WIDTH: u32 = 1200;
 const HEIGHT: u32 = 750;
 
 /// Registered under the generic CSS name so the SVG's `font-family` works in any viewer.
 const FONT_FAMILY: &str = "sans-serif";
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 // Sizes chosen for legibility when a 1200 px wide chart is shrunk to a paper's column width.
-const TITLE_PX: f64 = 32.0;
-const AXIS_DESC_PX: f64 = 24.0;
-const TICK_PX: f64 = 18.0;
+pub(crate) const TITLE_PX: f64 = 32.0;
+pub(crate) const AXIS_DESC_PX: f64 = 24.0;
+pub(crate) const TICK_PX: f64 = 18.0;
 const LEGEND_PX: f64 = 20.0;
 /// Long axis descriptions are shrunk down to this, never further.
-const MIN_TEXT_PX: f64 = 14.0;
+pub(crate) const MIN_TEXT_PX: f64 = 14.0;
 
-const MARGIN: u32 = 20;
+pub(crate) const MARGIN: u32 = 20;
 const X_LABEL_AREA: u32 = 66;
 const Y_LABEL_AREA: u32 = 100;
 const LEGEND_MARGIN: u32 = 16;
@@ -48,7 +56,7 @@ const LEGEND_SYMBOL: u32 = 44;
 
 /// Okabe–Ito: distinguishable under the common colour-vision deficiencies and in greyscale
 /// print order.
-const PALETTE: [RGBColor; 8] = [
+pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2),
     RGBColor(0xD5, 0x5E, 0x00),
     RGBColor(0x00, 0x9E, 0x73),
@@ -73,17 +81,17 @@ fn ensure_font() -> Result<(), String> {
         .clone()
 }
 
-fn font(px: f64) -> FontDesc<'static> {
+pub(crate) fn font(px: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FONT_FAMILY), px, FontStyle::Normal)
 }
 
 /// Text width in pixels at `px`; 0 if it cannot be measured, which only makes layout looser.
-fn text_width(text: &str, px: f64) -> u32 {
+pub(crate) fn text_width(text: &str, px: f64) -> u32 {
     font(px).box_size(text).map_or(0, |(w, _)| w)
 }
 
 /// The largest size up to `px` at which `text` fits in `room` pixels.
-fn fitting_size(text: &str, px: f64, room: u32) -> f64 {
+pub(crate) fn fitting_size(text: &str, px: f64, room: u32) -> f64 {
     let width = text_width(text, px);
     if width <= room || width == 0 {
         return px;
@@ -115,7 +123,7 @@ struct Series<'a> {
 /// Limits finite values to ±[`MAX_ABS_Y`]: plotters loops forever placing ticks on an axis
 /// whose span overflows to infinity, and overflows pixel arithmetic for points far outside the
 /// axis. Non-finite values pass through and become gaps.
-fn clip(y: f64) -> f64 {
+pub(crate) fn clip(y: f64) -> f64 {
     if y.is_finite() {
         y.clamp(-MAX_ABS_Y, MAX_ABS_Y)
     } else {
@@ -144,6 +152,7 @@ impl<'a> Layout<'a> {
         x_label: &'a str,
         y_label: &'a str,
         unit_interval: bool,
+        colours: &[usize],
     ) -> Self {
         let bands: Vec<_> = bands
             .iter()
@@ -157,7 +166,7 @@ impl<'a> Layout<'a> {
                 points.sort_by_key(|p| p.0);
                 Series {
                     name: &band.name,
-                    colour: PALETTE[i % PALETTE.len()],
+                    colour: PALETTE[colours.get(i).copied().unwrap_or(i) % PALETTE.len()],
                     points,
                 }
             })
@@ -399,27 +408,91 @@ pub fn time_series(
     unit_interval: bool,
     out_stem: &Path,
 ) -> crate::Result<()> {
+    let labels = Labels {
+        title,
+        x: x_label,
+        y: y_label,
+    };
+    time_series_as(bands, &labels, unit_interval, &[], out_stem, Format::Both).map(|_| ())
+}
+
+/// Title and axis descriptions of a chart.
+pub(crate) struct Labels<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) x: &'a str,
+    pub(crate) y: &'a str,
+}
+
+/// [`time_series`] in the chosen format(s); returns the files written. Band `i` takes palette
+/// colour `colours[i]` (or `i` where `colours` is shorter), so a series keeps its arm's colour
+/// when other arms are left out.
+pub(crate) fn time_series_as(
+    bands: &[Band],
+    labels: &Labels<'_>,
+    unit_interval: bool,
+    colours: &[usize],
+    out_stem: &Path,
+    format: Format,
+) -> crate::Result<Vec<PathBuf>> {
+    let layout = Layout::new(
+        bands,
+        labels.title,
+        labels.x,
+        labels.y,
+        unit_interval,
+        colours,
+    );
+    render(out_stem, format, (WIDTH, HEIGHT), &layout)
+}
+
+impl Figure for Layout<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        draw(root, self)
+    }
+}
+
+/// A figure drawn by one generic function into any backend, so PNG and SVG cannot drift
+/// apart.
+pub(crate) trait Figure {
+    /// Draws the whole figure into `root`.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+/// Registers the font and draws `figure` (`size` pixels) into every file `format` asks for:
+/// `<out_stem>.png` and/or `<out_stem>.svg`. Returns the files written.
+pub(crate) fn render(
+    out_stem: &Path,
+    format: Format,
+    size: (u32, u32),
+    figure: &impl Figure,
+) -> crate::Result<Vec<PathBuf>> {
     let chart_error = |path: &Path, message: String| Error::Chart {
         path: path.to_path_buf(),
         message,
     };
     ensure_font().map_err(|m| chart_error(out_stem, m))?;
-    let layout = Layout::new(bands, title, x_label, y_label, unit_interval);
-
-    let png = with_suffix(out_stem, "png");
-    draw(
-        BitMapBackend::new(&png, (WIDTH, HEIGHT)).into_drawing_area(),
-        &layout,
-    )
-    .map_err(|e| chart_error(&png, e.to_string()))?;
-
-    let svg = with_suffix(out_stem, "svg");
-    draw(
-        SVGBackend::new(&svg, (WIDTH, HEIGHT)).into_drawing_area(),
-        &layout,
-    )
-    .map_err(|e| chart_error(&svg, e.to_string()))?;
-    Ok(())
+    let mut written = Vec::new();
+    if format.png() {
+        let png = with_suffix(out_stem, "png");
+        figure
+            .draw(BitMapBackend::new(&png, size).into_drawing_area())
+            .map_err(|e| chart_error(&png, e.to_string()))?;
+        written.push(png);
+    }
+    if format.svg() {
+        let svg = with_suffix(out_stem, "svg");
+        figure
+            .draw(SVGBackend::new(&svg, size).into_drawing_area())
+            .map_err(|e| chart_error(&svg, e.to_string()))?;
+        written.push(svg);
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

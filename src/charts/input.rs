@@ -1,0 +1,248 @@
+//! Reading an output folder's CSV files and manifest back for drawing.
+//!
+//! Only the columns the charts need are read, by header name, so extra columns do not matter.
+//! An empty field means "undefined" and becomes NaN, which the charts draw as a gap.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// One row of `summary.csv` (the columns charts use).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SummaryRecord {
+    pub(crate) arm: String,
+    pub(crate) step: u32,
+    pub(crate) metric: String,
+    pub(crate) mean: f64,
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+}
+
+/// One row of `effects.csv` (the columns charts use).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct EffectRecord {
+    pub(crate) point: String,
+    pub(crate) arm: String,
+    pub(crate) reference: String,
+    pub(crate) metric: String,
+    pub(crate) step: u32,
+    pub(crate) mean: f64,
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+}
+
+/// What the manifest tells the charts; defaults when it is missing or unreadable.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Meta {
+    /// Scenario name (or the folder's name).
+    pub(crate) name: String,
+    /// Label of a step, e.g. "year".
+    pub(crate) step_unit: String,
+    /// The scenario's metric tolerance δ (default 0.1), for clusters of stances.
+    pub(crate) tolerance: f64,
+}
+
+fn bad(path: &Path, message: String) -> Error {
+    Error::Usage(format!("`{}`: {message}", path.display()))
+}
+
+/// Reads a CSV file into header-indexed rows.
+fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::io("read", path, io),
+            other => bad(path, format!("{other:?}")),
+        })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(path, e.to_string()))?
+        .clone();
+    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let wanted = columns
+        .iter()
+        .map(|c| {
+            index
+                .get(c)
+                .copied()
+                .ok_or_else(|| bad(path, format!("missing column `{c}`")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(path, e.to_string()))?;
+        let row = wanted
+            .iter()
+            .map(|&i| record.get(i).unwrap_or("").to_owned())
+            .collect();
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn number(path: &Path, line: usize, column: &str, text: &str) -> Result<f64> {
+    if text.is_empty() {
+        return Ok(f64::NAN);
+    }
+    text.parse().map_err(|_| {
+        bad(
+            path,
+            format!("row {line}: `{column}` is `{text}`, not a number"),
+        )
+    })
+}
+
+fn step(path: &Path, line: usize, text: &str) -> Result<u32> {
+    text.parse().map_err(|_| {
+        bad(
+            path,
+            format!("row {line}: `step` is `{text}`, not a step number"),
+        )
+    })
+}
+
+/// Reads `summary.csv`.
+pub(crate) fn read_summary(path: &Path) -> Result<Vec<SummaryRecord>> {
+    let rows = read_table(
+        path,
+        &["arm", "step", "metric", "mean", "ci95_lo", "ci95_hi"],
+    )?;
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let line = i + 2;
+            Ok(SummaryRecord {
+                step: step(path, line, &r[1])?,
+                mean: number(path, line, "mean", &r[3])?,
+                lo: number(path, line, "ci95_lo", &r[4])?,
+                hi: number(path, line, "ci95_hi", &r[5])?,
+                arm: r[0].clone(),
+                metric: r[2].clone(),
+            })
+        })
+        .collect()
+}
+
+/// Reads `effects.csv`.
+pub(crate) fn read_effects(path: &Path) -> Result<Vec<EffectRecord>> {
+    let columns = [
+        "point",
+        "arm",
+        "reference",
+        "metric",
+        "step",
+        "mean_diff",
+        "ci95_lo",
+        "ci95_hi",
+    ];
+    let rows = read_table(path, &columns)?;
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let line = i + 2;
+            Ok(EffectRecord {
+                step: step(path, line, &r[4])?,
+                mean: number(path, line, "mean_diff", &r[5])?,
+                lo: number(path, line, "ci95_lo", &r[6])?,
+                hi: number(path, line, "ci95_hi", &r[7])?,
+                point: r[0].clone(),
+                arm: r[1].clone(),
+                reference: r[2].clone(),
+                metric: r[3].clone(),
+            })
+        })
+        .collect()
+}
+
+/// Scenario name and step unit from `manifest.json`; the folder's name and "step" when the
+/// manifest is missing or lacks them (charts never fail for want of a title).
+pub(crate) fn read_meta(dir: &Path) -> Meta {
+    let fallback_name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "accord".to_owned());
+    let manifest: Option<serde_json::Value> = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let field = |key: &str| {
+        manifest
+            .as_ref()
+            .and_then(|m| m.get("scenario"))
+            .and_then(|s| s.get(key))
+            .and_then(|v| v.as_str())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let tolerance = manifest
+        .as_ref()
+        .and_then(|m| m.pointer("/scenario/metrics/tolerance"))
+        .and_then(serde_json::Value::as_f64)
+        .filter(|t| t.is_finite())
+        .unwrap_or(0.1);
+    Meta {
+        tolerance,
+        name: field("name").unwrap_or(fallback_name),
+        step_unit: field("step_unit").unwrap_or_else(|| "step".to_owned()),
+    }
+}
+
+/// Distinct values in order of first appearance (the writers' scenario order).
+pub(crate) fn ordered<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_owned());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_reads_empty_fields_as_nan_and_rejects_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        std::fs::write(
+            &path,
+            "arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95\n\
+             a,0,fragmentation,3,0.5,0.1,0.4,0.6,0,0,0\n\
+             a,1,south_capability_ratio,0,,,,,,,\n",
+        )
+        .unwrap();
+        let rows = read_summary(&path).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].mean, rows[0].lo, rows[0].hi), (0.5, 0.4, 0.6));
+        assert!(rows[1].mean.is_nan() && rows[1].step == 1);
+
+        std::fs::write(&path, "arm,step,metric,mean,ci95_lo,ci95_hi\na,x,m,1,1,1\n").unwrap();
+        let err = read_summary(&path).unwrap_err().to_string();
+        assert!(err.contains("row 2") && err.contains("step"), "{err}");
+        std::fs::write(&path, "arm,step,metric\n").unwrap();
+        let err = read_summary(&path).unwrap_err().to_string();
+        assert!(err.contains("missing column `mean`"), "{err}");
+    }
+
+    #[test]
+    fn meta_falls_back_to_folder_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("my-run");
+        std::fs::create_dir(&sub).unwrap();
+        assert_eq!(read_meta(&sub).name, "my-run");
+        assert_eq!(read_meta(&sub).step_unit, "step");
+        std::fs::write(
+            sub.join("manifest.json"),
+            r#"{"scenario": {"name": "qs", "step_unit": "year"}}"#,
+        )
+        .unwrap();
+        let meta = read_meta(&sub);
+        assert_eq!(
+            (meta.name.as_str(), meta.step_unit.as_str()),
+            ("qs", "year")
+        );
+    }
+}

@@ -1,0 +1,270 @@
+//! Every chart of an output folder, drawn from its CSV files alone.
+
+use std::path::{Path, PathBuf};
+
+use super::input::{self, Meta, SummaryRecord};
+use super::{Band, Labels, effects, stances, time_series_as};
+use crate::error::{Error, Result};
+
+/// Which image files to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// PNG only (for viewing).
+    Png,
+    /// SVG only (for papers; byte-identical for the same CSVs).
+    Svg,
+    /// Both.
+    #[default]
+    Both,
+}
+
+impl Format {
+    /// Whether PNG files are written.
+    pub fn png(self) -> bool {
+        matches!(self, Format::Png | Format::Both)
+    }
+
+    /// Whether SVG files are written.
+    pub fn svg(self) -> bool {
+        matches!(self, Format::Svg | Format::Both)
+    }
+}
+
+/// Metrics whose values lie in [0, 1] by definition; their charts use that y range.
+const UNIT_METRICS: [&str; 3] = ["fragmentation", "dispersion", "capability_gini"];
+
+/// Draws every chart of the output folder `dir` from its files, into `dir/charts/`:
+///
+/// - `fragmentation` — mean fragmentation per arm over time with a shaded 95 % band;
+/// - `metrics/<metric>` — the same for every metric in `summary.csv`;
+/// - `membership` — members of each cooperation body per arm, when there are `members_*`
+///   metrics;
+/// - `effects` — a forest plot of the paired effects at the final step, when `effects.csv`
+///   exists;
+/// - `stances` — final stances of run 0 of each arm on their first two principal components,
+///   when `representative_states.csv` exists.
+///
+/// Reads `summary.csv` (required), `effects.csv` and `manifest.json` (for the title and step
+/// unit; optional). The same CSVs give byte-identical SVGs. Returns the files written, in
+/// drawing order.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when `dir` has no `summary.csv` or a file cannot be parsed;
+/// [`Error::Io`] / [`Error::Chart`] when a folder or chart cannot be written.
+pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
+    let summary_path = dir.join("summary.csv");
+    if !summary_path.is_file() {
+        return Err(Error::Usage(format!(
+            "`{}` has no summary.csv; pass an output folder written by `accord run`",
+            dir.display()
+        )));
+    }
+    let summary = input::read_summary(&summary_path)?;
+    let meta = input::read_meta(dir);
+    let charts = dir.join("charts");
+    let metrics_dir = charts.join("metrics");
+    std::fs::create_dir_all(&metrics_dir)
+        .map_err(|e| Error::io("create folder", &metrics_dir, e))?;
+
+    let arms = input::ordered(summary.iter().map(|r| r.arm.as_str()));
+    let metrics = input::ordered(summary.iter().map(|r| r.metric.as_str()));
+    let x_label = format!("step ({})", meta.step_unit);
+    let mut written = Vec::new();
+
+    if metrics.iter().any(|m| m == "fragmentation") {
+        let bands = bands(&summary, &arms, "fragmentation");
+        let title = format!("Fragmentation of AI governance — {}", meta.name);
+        let labels = Labels {
+            title: &title,
+            x: &x_label,
+            y: &metric_label("fragmentation"),
+        };
+        written.extend(time_series_as(
+            &bands,
+            &labels,
+            true,
+            &[],
+            &charts.join("fragmentation"),
+            format,
+        )?);
+    }
+    for metric in &metrics {
+        let bands = bands(&summary, &arms, metric);
+        let title = format!("{} — {}", metric_title(metric), meta.name);
+        let labels = Labels {
+            title: &title,
+            x: &x_label,
+            y: &metric_label(metric),
+        };
+        let unit = UNIT_METRICS.contains(&metric.as_str());
+        let stem = metrics_dir.join(file_stem(metric));
+        written.extend(time_series_as(&bands, &labels, unit, &[], &stem, format)?);
+    }
+    written.extend(membership(
+        &summary, &arms, &metrics, &meta, &x_label, &charts, format,
+    )?);
+
+    let effects_path = dir.join("effects.csv");
+    if effects_path.is_file() {
+        let rows = input::read_effects(&effects_path)?;
+        written.extend(effects::forest(
+            &rows,
+            &arms,
+            &meta,
+            &charts.join("effects"),
+            format,
+        )?);
+    }
+    written.extend(stances::draw(dir, &meta, &charts.join("stances"), format)?);
+    Ok(written)
+}
+
+/// One band per arm for `metric`, in arm order.
+fn bands(summary: &[SummaryRecord], arms: &[String], metric: &str) -> Vec<Band> {
+    arms.iter()
+        .map(|arm| Band {
+            name: arm.clone(),
+            points: summary
+                .iter()
+                .filter(|r| &r.arm == arm && r.metric == metric)
+                .map(|r| (r.step, r.mean, r.lo, r.hi))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Members of every body over time, one line per (arm, body).
+fn membership(
+    summary: &[SummaryRecord],
+    arms: &[String],
+    metrics: &[String],
+    meta: &Meta,
+    x_label: &str,
+    charts: &Path,
+    format: Format,
+) -> Result<Vec<PathBuf>> {
+    let bodies: Vec<&str> = metrics
+        .iter()
+        .filter_map(|m| m.strip_prefix("members_"))
+        .collect();
+    if bodies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut lines = Vec::new();
+    let mut colours = Vec::new();
+    for (b, body) in bodies.iter().enumerate() {
+        let metric = format!("members_{body}");
+        for (a, mut band) in bands(summary, arms, &metric).into_iter().enumerate() {
+            // A body that never has members in an arm (disabled there) would only add a flat
+            // line at zero and a legend entry.
+            let active = band.points.iter().any(|p| p.1.is_finite() && p.1 > 0.0);
+            if !active {
+                continue;
+            }
+            band.name = match (arms.len(), bodies.len()) {
+                (1, _) => (*body).to_owned(),
+                (_, 1) => band.name,
+                _ => format!("{body} · {}", band.name),
+            };
+            lines.push(band);
+            // Each arm keeps its colour from the other charts; with several bodies and one arm
+            // the bodies take the colours instead.
+            colours.push(if arms.len() == 1 {
+                b
+            } else {
+                a + b * arms.len()
+            });
+        }
+    }
+    let title = match bodies.as_slice() {
+        [one] => format!("Members of {one} — {}", meta.name),
+        _ => format!("Members of cooperation bodies — {}", meta.name),
+    };
+    let labels = Labels {
+        title: &title,
+        x: x_label,
+        y: "members (nations)",
+    };
+    time_series_as(
+        &lines,
+        &labels,
+        false,
+        &colours,
+        &charts.join("membership"),
+        format,
+    )
+}
+
+/// A file name made only of `[a-z0-9_-]`, so a metric name from a CSV can never leave the
+/// charts folder or upset a file system.
+fn file_stem(metric: &str) -> String {
+    let stem: String = metric
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "metric".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// Chart title of a metric.
+fn metric_title(metric: &str) -> String {
+    match metric {
+        "fragmentation" => "Fragmentation".to_owned(),
+        "clusters" => "Compatible clusters".to_owned(),
+        "effective_blocs" => "Effective number of blocs".to_owned(),
+        "dispersion" => "Dispersion of stances".to_owned(),
+        "capability_gini" => "Inequality of AI capability".to_owned(),
+        "south_capability_ratio" => "Capability of the Global South".to_owned(),
+        "regions" => "Stable cultural regions".to_owned(),
+        other => match other.strip_prefix("members_") {
+            Some(body) => format!("Members of {body}"),
+            None => other.to_owned(),
+        },
+    }
+}
+
+/// Y-axis description of a metric, with its unit.
+pub(crate) fn metric_label(metric: &str) -> String {
+    match metric {
+        "fragmentation" => "fragmentation (weighted share of incompatible pairs)".to_owned(),
+        "clusters" => "clusters (count)".to_owned(),
+        "effective_blocs" => "effective blocs (1 / Σ weight share²)".to_owned(),
+        "dispersion" => "dispersion (mean pairwise distance, 0–1)".to_owned(),
+        "capability_gini" => "capability Gini coefficient (0–1)".to_owned(),
+        "south_capability_ratio" => "Global South capability ÷ rest (ratio)".to_owned(),
+        "regions" => "stable regions (count)".to_owned(),
+        other => match other.strip_prefix("members_") {
+            Some(body) => format!("members of {body} (nations)"),
+            None => other.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_stay_inside_the_folder() {
+        assert_eq!(file_stem("members_waico"), "members_waico");
+        assert_eq!(file_stem("../etc/passwd"), "___etc_passwd");
+        assert_eq!(file_stem(""), "metric");
+    }
+
+    #[test]
+    fn formats() {
+        assert!(Format::Both.png() && Format::Both.svg());
+        assert!(Format::Png.png() && !Format::Png.svg());
+        assert!(!Format::Svg.png() && Format::Svg.svg());
+    }
+}

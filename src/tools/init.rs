@@ -1,0 +1,44 @@
+//! `accord init`: write a commented starter scenario from an embedded template.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// A starter scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Template {
+    /// The quick start: 13 large economies, a cooperation body, open-source diffusion.
+    Quickstart,
+    /// A classic model: Hegselmann–Krause bounded confidence, 100 evenly spaced agents.
+    Classic,
+    /// A small world-style scenario with inline nations and four arms.
+    World,
+}
+
+impl Template {
+    /// The template's TOML text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Template::Quickstart => include_str!("../../scenarios/quickstart.toml"),
+            Template::Classic => include_str!("../../scenarios/classic/hegselmann_krause.toml"),
+            Template::World => include_str!("templates/world.toml"),
+        }
+    }
+}
+
+/// Writes `template` to `path`; an existing file is replaced only with `force`.
+pub fn init(path: &Path, template: Template, force: bool) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is a folder; give the path of the scenario file to write",
+            path.display()
+        )));
+    }
+    if path.exists() && !force {
+        return Err(Error::Usage(format!(
+            "`{}` already exists; pass --force to replace it",
+            path.display()
+        )));
+    }
+    std::fs::write(path, template.text()).map_err(|e| Error::io("write", path, e))
+}

@@ -1,0 +1,273 @@
+//! `accord replay`: re-simulate one run of an output folder from its manifest and check that
+//! it reproduces that run's rows of `timeseries.csv` byte for byte.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::experiment;
+use crate::output;
+use crate::scenario::Scenario;
+
+/// What `accord replay` needs from `manifest.json`.
+#[derive(Clone, Debug)]
+pub struct ManifestInfo {
+    /// The engine version that wrote the folder.
+    pub accord_version: String,
+    /// Master seed actually used.
+    pub seed: u64,
+    /// Runs per arm actually used.
+    pub runs: u32,
+    /// The resolved scenario.
+    pub scenario: Scenario,
+}
+
+/// The result of a replay: the rows it produced and the header they go under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replay {
+    /// `timeseries.csv`'s header line, without the newline.
+    pub header: String,
+    /// The replayed run's rows, each without its newline.
+    pub rows: Vec<String>,
+}
+
+/// Reads `<dir>/manifest.json`. A missing or unreadable folder or manifest is bad input.
+pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is not an output folder (it does not exist or is not a folder)",
+            dir.display()
+        )));
+    }
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::Usage(format!(
+            "cannot read `{}`: {e}; is this an accord output folder?",
+            path.display()
+        ))
+    })?;
+    let bad = |what: &str| {
+        Error::Usage(format!(
+            "`{}` is not a valid accord manifest: {what}",
+            path.display()
+        ))
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
+    let accord_version = value
+        .get("accord_version")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| bad("no `accord_version` string"))?
+        .to_string();
+    let seed = value
+        .get("seed")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| bad("no `seed` integer"))?;
+    let runs = value
+        .get("runs")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|r| u32::try_from(r).ok())
+        .ok_or_else(|| bad("no `runs` integer"))?;
+    let scenario_value = value.get("scenario").ok_or_else(|| bad("no `scenario`"))?;
+    let scenario: Scenario = serde_json::from_value(scenario_value.clone()).map_err(|e| {
+        bad(&format!(
+            "its `scenario` does not match this accord {} ({e})",
+            env!("CARGO_PKG_VERSION")
+        ))
+    })?;
+    Ok(ManifestInfo {
+        accord_version,
+        seed,
+        runs,
+        scenario,
+    })
+}
+
+/// The index of arm `arm` (its name, or failing that its 0-based index).
+pub fn arm_index(scenario: &Scenario, arm: &str) -> Result<usize> {
+    if let Some(i) = scenario.arms.iter().position(|a| a.name == arm) {
+        return Ok(i);
+    }
+    if let Ok(i) = arm.parse::<usize>()
+        && i < scenario.arms.len()
+    {
+        return Ok(i);
+    }
+    let names: Vec<&str> = scenario.arms.iter().map(|a| a.name.as_str()).collect();
+    Err(Error::Usage(format!(
+        "unknown arm `{arm}`; this folder's arms are: {}",
+        names.join(", ")
+    )))
+}
+
+/// Re-simulates run `run` of arm `arm` at sweep point `point` and formats its rows as
+/// `timeseries.csv` does.
+pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Replay> {
+    if point != 0 {
+        return Err(Error::Usage(format!(
+            "unknown point {point}: this scenario has no sweep, so only point 0 exists"
+        )));
+    }
+    let arm = arm_index(&m.scenario, arm)?;
+    if run >= m.runs {
+        return Err(Error::Usage(format!(
+            "unknown run {run}: this folder has runs 0..={} per arm",
+            m.runs.saturating_sub(1)
+        )));
+    }
+    let e = experiment::run_single(&m.scenario, m.seed, arm, run);
+    let mut bytes = Vec::new();
+    output::timeseries_csv(&mut bytes, &e)
+        .map_err(|err| Error::io("format", "timeseries rows", err))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.lines().map(str::to_string);
+    let header = lines.next().unwrap_or_default();
+    Ok(Replay {
+        header,
+        rows: lines.collect(),
+    })
+}
+
+/// Compares a replay with run `run` of arm `arm_name`'s rows in `timeseries` (the file's
+/// text). `Ok` when header and rows are byte-identical; otherwise
+/// [`Error::ReplayMismatch`] naming the first differing step and metric.
+pub fn compare(
+    r: &Replay,
+    timeseries: &str,
+    arm_name: &str,
+    run: u32,
+    versions: (&str, &str),
+) -> Result<()> {
+    let (folder_version, this_version) = (versions.0, versions.1);
+    let hint = if folder_version == this_version {
+        format!("the folder and this binary are both accord {this_version}")
+    } else {
+        format!(
+            "the folder was written by accord {folder_version}, this is accord {this_version}: \
+             the engine changed"
+        )
+    };
+    let mut lines = timeseries.lines();
+    let file_header = lines.next().unwrap_or_default();
+    if file_header != r.header {
+        return Err(Error::ReplayMismatch(format!(
+            "timeseries.csv's header `{file_header}` differs from the replay's `{}` ({hint})",
+            r.header
+        )));
+    }
+    let run_text = run.to_string();
+    let file_rows: Vec<&str> = lines
+        .filter(|l| {
+            let mut f = l.split(',');
+            f.next() == Some(arm_name) && f.next() == Some(run_text.as_str())
+        })
+        .collect();
+    let columns: Vec<&str> = r.header.split(',').collect();
+    for (i, mine) in r.rows.iter().enumerate() {
+        let Some(theirs) = file_rows.get(i) else {
+            return Err(Error::ReplayMismatch(format!(
+                "timeseries.csv has {} rows for arm `{arm_name}` run {run}, the replay {} \
+                 ({hint})",
+                file_rows.len(),
+                r.rows.len()
+            )));
+        };
+        if mine == theirs {
+            continue;
+        }
+        let a: Vec<&str> = mine.split(',').collect();
+        let b: Vec<&str> = theirs.split(',').collect();
+        let step = a.get(3).copied().unwrap_or("?");
+        let col = (0..a.len().max(b.len()))
+            .find(|&c| a.get(c) != b.get(c))
+            .unwrap_or(0);
+        return Err(Error::ReplayMismatch(format!(
+            "replay of arm `{arm_name}` run {run} differs from timeseries.csv at step {step}, \
+             column `{}`: the file has `{}`, the replay gives `{}` ({hint})",
+            columns.get(col).copied().unwrap_or("?"),
+            b.get(col).copied().unwrap_or(""),
+            a.get(col).copied().unwrap_or("")
+        )));
+    }
+    if file_rows.len() != r.rows.len() {
+        return Err(Error::ReplayMismatch(format!(
+            "timeseries.csv has {} rows for arm `{arm_name}` run {run}, the replay {} ({hint})",
+            file_rows.len(),
+            r.rows.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `accord replay`: prints the replayed rows (with the header) on stdout, then checks
+/// them against `<dir>/timeseries.csv`.
+pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
+    let m = read_manifest(dir)?;
+    let r = replay(&m, arm, run, point)?;
+    let ts_path = dir.join("timeseries.csv");
+    let timeseries = std::fs::read_to_string(&ts_path)
+        .map_err(|e| Error::Usage(format!("cannot read `{}`: {e}", ts_path.display())))?;
+    let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
+    out.push_str(&r.header);
+    out.push('\n');
+    for row in &r.rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    print!("{out}");
+    let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
+    compare(
+        &r,
+        &timeseries,
+        arm_name,
+        run,
+        (&m.accord_version, env!("CARGO_PKG_VERSION")),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replay() -> Replay {
+        Replay {
+            header: "arm,run,seed,step,fragmentation".into(),
+            rows: vec!["a,0,9,0,0.5000000000".into(), "a,0,9,1,0.2500000000".into()],
+        }
+    }
+
+    #[test]
+    fn identical_rows_pass_among_other_runs() {
+        let file = "arm,run,seed,step,fragmentation\na,1,8,0,0.1\na,0,9,0,0.5000000000\n\
+                    a,0,9,1,0.2500000000\nb,0,9,0,0.5000000000\n";
+        assert!(compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).is_ok());
+    }
+
+    #[test]
+    fn a_difference_names_step_column_and_both_versions() {
+        let file = "arm,run,seed,step,fragmentation\na,0,9,0,0.5000000000\na,0,9,1,0.2500000001\n";
+        let err = compare(&replay(), file, "a", 0, ("0.0.9", "0.1.0")).unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(
+            err.to_string(),
+            "replay of arm `a` run 0 differs from timeseries.csv at step 1, column \
+             `fragmentation`: the file has `0.2500000001`, the replay gives `0.2500000000` (the \
+             folder was written by accord 0.0.9, this is accord 0.1.0: the engine changed)"
+        );
+    }
+
+    #[test]
+    fn missing_rows_and_changed_header_are_reported() {
+        let file = "arm,run,seed,step,fragmentation\na,0,9,0,0.5000000000\n";
+        let err = compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "timeseries.csv has 1 rows for arm `a` run 0, the replay 2 (the folder and this \
+             binary are both accord 0.1.0)"
+        );
+        let file = "arm,run,seed,step,clusters\n";
+        let err = compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).unwrap_err();
+        assert!(err.to_string().starts_with(
+            "timeseries.csv's header `arm,run,seed,step,clusters` differs from the replay's"
+        ));
+    }
+}

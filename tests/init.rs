@@ -1,0 +1,82 @@
+//! `accord init`: every template validates and runs; existing files are kept without --force.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn accord() -> Command {
+    Command::cargo_bin("accord").expect("binary builds")
+}
+
+#[test]
+fn every_template_validates_and_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (template, arms) in [("quickstart", 3), ("classic", 3), ("world", 4)] {
+        let path = dir.path().join(format!("{template}.toml"));
+        accord()
+            .arg("init")
+            .arg(&path)
+            .args(["--template", template])
+            .assert()
+            .success()
+            .stdout(format!("wrote {}\n", path.display()));
+        let s = accord::scenario::load(&path).unwrap();
+        assert_eq!(s.arms.len(), arms, "{template}");
+        let out = dir.path().join(format!("out-{template}"));
+        accord()
+            .args(["run", "--quiet", "--runs", "2", "--out"])
+            .arg(&out)
+            .arg(&path)
+            .assert()
+            .success();
+        assert!(out.join("timeseries.csv").is_file(), "{template}");
+    }
+}
+
+#[test]
+fn default_template_is_the_quick_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    accord().arg("init").arg(&path).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml")
+        )
+        .unwrap()
+    );
+}
+
+#[test]
+fn existing_file_is_kept_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.toml");
+    std::fs::write(&path, "keep me").unwrap();
+    accord()
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: `{}` already exists; pass --force to replace it\n",
+            path.display()
+        ));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+    accord()
+        .arg("init")
+        .arg(&path)
+        .args(["--template", "world", "--force"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .starts_with("# accord starter")
+    );
+    accord()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a folder"));
+}
