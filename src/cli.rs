@@ -58,6 +58,8 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Print a JSON Schema (draft-07) of the scenario format, for TOML editors.
+    Schema,
     /// Write a commented starter scenario.
     Init {
         /// The scenario file to write.
@@ -194,6 +196,10 @@ fn dispatch(cli: Cli) -> Result<()> {
         } => {
             crate::tools::init::init(&path, template, force)?;
             println!("wrote {}", path.display());
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", crate::tools::schema::render());
             Ok(())
         }
         Command::Describe { scenario } => {

@@ -18,7 +18,8 @@ use super::reader::{Ctx, Table, Value, describe, join};
 use super::types::*;
 use crate::error::{Error, Problem};
 
-const TOP_KEYS: &[&str] = &[
+/// Top-level keys; `accord schema` lists exactly these (checked by a test).
+pub(crate) const TOP_KEYS: &[&str] = &[
     "name",
     "description",
     "steps",
@@ -37,7 +38,8 @@ const TOP_KEYS: &[&str] = &[
     "nations_file",
     "population",
 ];
-const NATION_KEYS: &[&str] = &[
+/// Keys of a `[[nations]]` entry.
+pub(crate) const NATION_KEYS: &[&str] = &[
     "id",
     "name",
     "groups",
@@ -48,6 +50,66 @@ const NATION_KEYS: &[&str] = &[
     "confidence",
     "stubbornness",
 ];
+
+/// Keys of `[experiment]`. The key lists are constants so `accord schema` can be checked
+/// against exactly what the loader accepts.
+pub(crate) const EXPERIMENT_KEYS: &[&str] = &["runs", "seed", "reference"];
+/// Keys of `[metrics]`.
+pub(crate) const METRICS_KEYS: &[&str] = &["tolerance", "weighting", "min_cluster_share", "every"];
+/// Keys of `[population]`.
+pub(crate) const POPULATION_KEYS: &[&str] = &[
+    "count",
+    "stance",
+    "groups",
+    "gdp",
+    "capability",
+    "openness",
+    "confidence",
+    "stubbornness",
+];
+/// Keys of `[network]`.
+pub(crate) const NETWORK_KEYS: &[&str] = &["kind", "p", "ties", "side", "group_weights"];
+/// Keys of a `[[rivalries]]` entry.
+pub(crate) const RIVALRY_KEYS: &[&str] = &["a", "b", "strength"];
+/// Keys of a `[[bodies]]` entry.
+pub(crate) const BODY_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "enabled",
+    "founded",
+    "founders",
+    "standard",
+    "harmonization",
+    "accession_threshold",
+    "join_rate",
+    "exit_threshold",
+    "capacity_building",
+    "dialogue",
+];
+/// Keys of an `[[arms]]` entry.
+pub(crate) const ARM_KEYS: &[&str] = &["name", "set", "description"];
+/// Keys of an `[[events]]` entry (all kinds; each kind takes `step`, `kind` and its own).
+pub(crate) const EVENT_KEYS: &[&str] = &[
+    "step",
+    "kind",
+    "from",
+    "to",
+    "strength",
+    "body",
+    "nations",
+    "dimension",
+    "delta",
+    "path",
+    "value",
+];
+/// `[network] kind` values.
+pub(crate) const NETWORK_KINDS: &[&str] = &["complete", "random", "explicit", "lattice"];
+/// `[[events]] kind` values.
+pub(crate) const EVENT_KINDS: &[&str] = &["export_control", "join", "leave", "shock", "set"];
+/// `[metrics] weighting` values.
+pub(crate) const WEIGHTINGS: &[&str] = &["gdp", "equal"];
+/// `[population] stance` values.
+pub(crate) const POPULATION_STANCES: &[&str] = &["uniform", "regular"];
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
@@ -403,7 +465,7 @@ fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experiment {
         reference: 0,
     };
     if let Some(v) = top.get("experiment")
-        && let Some(t) = ctx.table(v, "experiment", &["runs", "seed", "reference"])
+        && let Some(t) = ctx.table(v, "experiment", EXPERIMENT_KEYS)
     {
         if let Some(r) = ctx.integer_opt(&t, "runs", 1..=limits::MAX_RUNS) {
             e.runs = r as u32;
@@ -515,17 +577,10 @@ fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
         every: 1,
     };
     if let Some(v) = top.get("metrics")
-        && let Some(t) = ctx.table(
-            v,
-            "metrics",
-            &["tolerance", "weighting", "min_cluster_share", "every"],
-        )
+        && let Some(t) = ctx.table(v, "metrics", METRICS_KEYS)
     {
         m.tolerance = ctx.number(&t, "tolerance", 0.0..=1.0, 0.1);
-        m.weighting = match ctx
-            .choice(&t, "weighting", &["gdp", "equal"], "gdp")
-            .as_str()
-        {
+        m.weighting = match ctx.choice(&t, "weighting", WEIGHTINGS, "gdp").as_str() {
             "equal" => Weighting::Equal,
             _ => Weighting::Gdp,
         };
@@ -644,26 +699,13 @@ fn check_nation_ids(ctx: &mut Ctx<'_>, nations: &[NationSpec], spans: &[std::ops
 }
 
 fn read_population(ctx: &mut Ctx<'_>, v: &Value<'_>, dims: usize) -> Option<Population> {
-    let t = ctx.table(
-        v,
-        "population",
-        &[
-            "count",
-            "stance",
-            "groups",
-            "gdp",
-            "capability",
-            "openness",
-            "confidence",
-            "stubbornness",
-        ],
-    )?;
+    let t = ctx.table(v, "population", POPULATION_KEYS)?;
     let count = ctx.integer_opt(&t, "count", 1..=limits::MAX_NATIONS as u64);
     if t.get("count").is_none() {
         ctx.missing(&t, "count");
     }
     let stance = match ctx
-        .choice(&t, "stance", &["uniform", "regular"], "uniform")
+        .choice(&t, "stance", POPULATION_STANCES, "uniform")
         .as_str()
     {
         "regular" => {
@@ -703,19 +745,10 @@ fn read_network(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Network 
     let Some(v) = top.get("network") else {
         return net;
     };
-    let Some(t) = ctx.table(
-        v,
-        "network",
-        &["kind", "p", "ties", "side", "group_weights"],
-    ) else {
+    let Some(t) = ctx.table(v, "network", NETWORK_KEYS) else {
         return net;
     };
-    let kind = ctx.choice(
-        &t,
-        "kind",
-        &["complete", "random", "explicit", "lattice"],
-        "complete",
-    );
+    let kind = ctx.choice(&t, "kind", NETWORK_KINDS, "complete");
     if kind != "lattice"
         && let Some(p) = t.get("side")
     {
@@ -837,7 +870,7 @@ fn read_rivalries(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Ri
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("rivalries[{i}]");
-        let Some(t) = ctx.table(item, &path, &["a", "b", "strength"]) else {
+        let Some(t) = ctx.table(item, &path, RIVALRY_KEYS) else {
             continue;
         };
         let side = |ctx: &mut Ctx<'_>, key: &str| {
@@ -874,24 +907,10 @@ fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<BodyS
         );
         return Vec::new();
     }
-    let keys = &[
-        "id",
-        "name",
-        "enabled",
-        "founded",
-        "founders",
-        "standard",
-        "harmonization",
-        "accession_threshold",
-        "join_rate",
-        "exit_threshold",
-        "capacity_building",
-        "dialogue",
-    ];
     let mut out: Vec<BodySpec> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("bodies[{i}]");
-        let Some(t) = ctx.table(item, &path, keys) else {
+        let Some(t) = ctx.table(item, &path, BODY_KEYS) else {
             continue;
         };
         let id = ctx.string_req(&t, "id");
@@ -1044,7 +1063,7 @@ fn read_arms(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Arm> {
     let mut arms: Vec<Arm> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("arms[{i}]");
-        let Some(t) = ctx.table(item, &path, &["name", "set", "description"]) else {
+        let Some(t) = ctx.table(item, &path, ARM_KEYS) else {
             continue;
         };
         let name = ctx.string_req(&t, "name");
@@ -1106,20 +1125,7 @@ fn read_events(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Event
     let mut events = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("events[{i}]");
-        let keys = &[
-            "step",
-            "kind",
-            "from",
-            "to",
-            "strength",
-            "body",
-            "nations",
-            "dimension",
-            "delta",
-            "path",
-            "value",
-        ];
-        let Some(t) = ctx.table(item, &path, keys) else {
+        let Some(t) = ctx.table(item, &path, EVENT_KEYS) else {
             continue;
         };
         let step = match t.get("step") {
@@ -1142,12 +1148,11 @@ fn read_events(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<Event
                 s => s.map(|s| s as u32),
             },
         };
-        let kinds = ["export_control", "join", "leave", "shock", "set"];
         if t.get("kind").is_none() {
             ctx.missing(&t, "kind");
             continue;
         }
-        let kind = ctx.choice(&t, "kind", &kinds, "");
+        let kind = ctx.choice(&t, "kind", EVENT_KINDS, "");
         let needed: &[&str] = match kind.as_str() {
             "export_control" => &["from", "to", "strength"],
             "join" | "leave" => &["body", "nations"],

@@ -4,7 +4,7 @@
 //! each located by file, line, column and key.
 
 pub mod limits;
-mod load;
+pub(crate) mod load;
 mod nations_file;
 pub mod params;
 mod reader;
