@@ -162,27 +162,8 @@ fn culture_step(
     }
     for _ in 0..n {
         let i = rng.random_range(0..n as u32) as usize;
-        let j = match ties[i] {
-            Ties::Everyone => {
-                if n < 2 {
-                    continue;
-                }
-                let r = rng.random_range(0..(n - 1) as u32) as usize;
-                if r >= i { r + 1 } else { r }
-            }
-            Ties::List(list) => {
-                let len = list.neighbours.len();
-                if len == 0 {
-                    continue;
-                }
-                let pick = if list.uniform {
-                    rng.random_range(0..len as u32) as usize
-                } else {
-                    let u = rng.random::<f64>() * list.total();
-                    list.cumulative.partition_point(|&c| c <= u).min(len - 1)
-                };
-                list.neighbours[pick] as usize
-            }
+        let Some(j) = draw_neighbour(ties[i], i, n, rng) else {
+            continue;
         };
         let (xi, xj) = rows_mut(x, i, j, k);
         let overlap = xi.iter().zip(xj.iter()).filter(|(a, b)| a == b).count();
@@ -247,27 +228,8 @@ fn pairwise(
     let any_rivals = !cx.rivals.pairs.is_empty();
     for o in 0..n {
         let i = s.order[o] as usize;
-        let j = match ties[i] {
-            Ties::Everyone => {
-                if n < 2 {
-                    continue;
-                }
-                let r = rng.random_range(0..(n - 1) as u32) as usize;
-                if r >= i { r + 1 } else { r }
-            }
-            Ties::List(list) => {
-                let len = list.neighbours.len();
-                if len == 0 {
-                    continue;
-                }
-                let pick = if list.uniform {
-                    rng.random_range(0..len as u32) as usize
-                } else {
-                    let u = rng.random::<f64>() * list.total();
-                    list.cumulative.partition_point(|&c| c <= u).min(len - 1)
-                };
-                list.neighbours[pick] as usize
-            }
+        let Some(j) = draw_neighbour(ties[i], i, n, rng) else {
+            continue;
         };
 
         let (xi, xj) = rows_mut(&mut s.stances, i, j, k);
@@ -307,6 +269,39 @@ fn pairwise(
                     *b = pb + mj * (pa - pb);
                 }
             }
+        }
+    }
+}
+
+/// The partner of nation `i`: drawn with probability ∝ tie weight (uniform over the other
+/// n − 1 nations on a complete network); `None` when `i` has no one to meet. Both the
+/// pairwise and the culture rule draw through here, so they consume the stream alike.
+fn draw_neighbour(
+    ties: &Ties,
+    i: usize,
+    n: usize,
+    rng: &mut rand_chacha::ChaCha12Rng,
+) -> Option<usize> {
+    match ties {
+        Ties::Everyone => {
+            if n < 2 {
+                return None;
+            }
+            let r = rng.random_range(0..(n - 1) as u32) as usize;
+            Some(if r >= i { r + 1 } else { r })
+        }
+        Ties::List(list) => {
+            let len = list.neighbours.len();
+            if len == 0 {
+                return None;
+            }
+            let pick = if list.uniform {
+                rng.random_range(0..len as u32) as usize
+            } else {
+                let u = rng.random::<f64>() * list.total();
+                list.cumulative.partition_point(|&c| c <= u).min(len - 1)
+            };
+            Some(list.neighbours[pick] as usize)
         }
     }
 }
