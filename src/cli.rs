@@ -47,7 +47,7 @@ pub enum Command {
         /// Run index (0-based).
         #[arg(long)]
         run: u32,
-        /// Sweep point (only 0 exists until sweeps are implemented).
+        /// Sweep point (0-based; 0 without a sweep).
         #[arg(long, default_value_t = 0)]
         point: u32,
     },
@@ -214,8 +214,12 @@ fn dispatch(cli: Cli) -> Result<()> {
 
 fn validate(path: &Path) -> Result<()> {
     let s = scenario::load(path)?;
+    let points = match &s.sweep {
+        Some(w) => format!(", {} sweep points", w.points.len()),
+        None => String::new(),
+    };
     println!(
-        "ok: {} nations, {} dimensions, {} arms, {} steps",
+        "ok: {} nations, {} dimensions, {} arms, {} steps{points}",
         s.nation_count(),
         s.dimensions.len(),
         s.arms.len(),
@@ -231,7 +235,8 @@ fn run(args: &RunArgs) -> Result<()> {
         scenario.experiment.runs = r;
     }
     if let Some(s) = args.seed {
-        scenario.experiment.seed = s;
+        // Also re-draws a Latin hypercube sweep, whose points depend on the master seed.
+        scenario.set_seed(s);
     }
     let out = args
         .out
@@ -246,7 +251,7 @@ fn run(args: &RunArgs) -> Result<()> {
         threads: args.threads.map(usize::from),
         states: args.states.into(),
     };
-    let total = scenario.arms.len() as u64 * u64::from(config.runs);
+    let total = scenario.point_count() as u64 * scenario.arms.len() as u64 * u64::from(config.runs);
     let bar = progress_bar(total, args.quiet);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
@@ -270,6 +275,9 @@ fn run(args: &RunArgs) -> Result<()> {
     if config.states != StatesMode::None {
         output::write_states(&dir.join("states.csv"), &ensemble, &scenario.dimensions)?;
     }
+    if let Some(sweep) = &scenario.sweep {
+        output::write_points(&dir.join("points.csv"), sweep)?;
+    }
     let m = manifest::Manifest {
         accord_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: args.scenario.display().to_string(),
@@ -278,6 +286,7 @@ fn run(args: &RunArgs) -> Result<()> {
         seed: config.seed,
         runs: config.runs,
         arms: ensemble.arms.clone(),
+        points: scenario.sweep.as_ref().map(|w| w.points.len()),
         states: format!("{:?}", args.states).to_lowercase(),
         command: manifest::command_without_threads(std::env::args()),
         started_at,
@@ -285,7 +294,9 @@ fn run(args: &RunArgs) -> Result<()> {
         scenario: scenario.clone(),
     };
     manifest::write(&dir.join("manifest.json"), &m)?;
-    charts::write_representative_states(dir, &scenario)?;
+    // With a sweep, representative states are those of sweep point 0 (`at_point` is the
+    // scenario itself without one).
+    charts::write_representative_states(dir, &scenario.at_point(0))?;
     draw_charts(dir)?;
     let final_path = staged.commit()?;
 
@@ -332,6 +343,9 @@ fn draw_charts(dir: &Path) -> Result<()> {
     charts::draw_all(dir, charts::Format::Both).map(|_| ())
 }
 
+/// Prints the end-of-run table: without a sweep, every arm's final fragmentation and paired
+/// effect; with one, one line per point × arm (final fragmentation and, for arms other than
+/// the reference, the paired effect at that point), each block headed by the point's values.
 fn print_table(
     e: &experiment::Ensemble,
     summary: &[SummaryRow],
@@ -341,6 +355,10 @@ fn print_table(
     let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
         return;
     };
+    if let Some(sweep) = &scenario.sweep {
+        print_sweep_table(e, summary, effects, scenario, sweep, metric);
+        return;
+    }
     let width = e.arms.iter().map(String::len).max().unwrap_or(0).max(3);
     println!(
         "fragmentation at step {} ({}), mean and 95% CI over runs:",
@@ -381,6 +399,64 @@ fn print_table(
             ),
             None => println!("  {:<width$}  undefined", e.arms[r.arm]),
         }
+    }
+}
+
+fn print_sweep_table(
+    e: &experiment::Ensemble,
+    summary: &[SummaryRow],
+    effects: &[experiment::EffectRow],
+    scenario: &Scenario,
+    sweep: &scenario::Sweep,
+    metric: usize,
+) {
+    let width = e.arms.iter().map(String::len).max().unwrap_or(0).max(3);
+    let reference = scenario.experiment.reference;
+    println!(
+        "fragmentation at step {} ({}) per sweep point, mean and 95% CI over runs; paired \
+         effect vs `{}` at the same point (same seeds):",
+        scenario.steps,
+        scenario.step_unit,
+        e.arms.get(reference).map_or("", String::as_str)
+    );
+    for (p, point) in sweep.points.iter().enumerate() {
+        let values: Vec<String> = point
+            .iter()
+            .map(|a| format!("{}={}", a.text, short_value(&a.value)))
+            .collect();
+        println!("point {p} ({})", values.join(", "));
+        for r in summary
+            .iter()
+            .filter(|r| r.point == p && r.metric == metric && r.step == scenario.steps)
+        {
+            let level = match r.summary {
+                Some(s) => format!("{:.4}  [{:.4}, {:.4}]", s.mean, s.ci95_lo, s.ci95_hi),
+                None => "undefined".to_string(),
+            };
+            let effect = effects
+                .iter()
+                .find(|x| x.point == p && x.arm == r.arm && x.metric == metric && x.step == r.step)
+                .map(|x| match x.summary {
+                    Some(s) => format!(
+                        "  effect {:+.4}  [{:+.4}, {:+.4}]",
+                        s.mean, s.ci95_lo, s.ci95_hi
+                    ),
+                    None => "  effect undefined".to_string(),
+                })
+                .unwrap_or_default();
+            println!("  {:<width$}  {level}{effect}", e.arms[r.arm]);
+        }
+    }
+}
+
+/// A swept value for the stdout table: numbers in their shortest form, the rest as written.
+fn short_value(v: &scenario::ParamValue) -> String {
+    match v {
+        scenario::ParamValue::Number(x) => format!("{:.4}", x)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string(),
+        other => output::param_text(other),
     }
 }
 

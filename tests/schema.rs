@@ -41,6 +41,7 @@ fn shipped_scenarios_satisfy_it() {
     let validator = jsonschema::draft7::new(&schema()).expect("a valid draft-07 schema");
     for path in [
         "scenarios/quickstart.toml",
+        "scenarios/sweep_quickstart.toml",
         "scenarios/world2025.toml",
         "scenarios/classic/axelrod.toml",
         "scenarios/classic/deffuant.toml",

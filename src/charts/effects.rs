@@ -15,7 +15,7 @@ use super::{
 use crate::error::Result;
 
 /// The metrics shown, in panel order, with panel titles.
-const HEADLINE: [(&str, &str); 3] = [
+pub(super) const HEADLINE: [(&str, &str); 3] = [
     ("fragmentation", "Fragmentation"),
     ("effective_blocs", "Effective blocs"),
     ("dispersion", "Dispersion"),
@@ -51,9 +51,10 @@ struct Forest {
     height: u32,
 }
 
-/// Draws `effects.{png,svg}` from `effects.csv` rows: the final recorded step of the first
-/// sweep point. `arms` is every arm in scenario order, so each arm keeps the colour it has in
-/// the time-series charts. Writes nothing when there is no headline metric to show.
+/// Draws `effects.{png,svg}` from `effects.csv` rows: the final recorded step of sweep point 0
+/// (of the first point listed when there is no point 0). `arms` is every arm in scenario
+/// order, so each arm keeps the colour it has in the time-series charts. Writes nothing when
+/// there is no headline metric to show.
 pub(crate) fn forest(
     rows: &[EffectRecord],
     arms: &[String],
@@ -69,7 +70,10 @@ pub(crate) fn forest(
 
 impl Forest {
     fn new(rows: &[EffectRecord], arms: &[String], meta: &Meta) -> Option<Self> {
-        let point = &rows.first()?.point;
+        let point = match rows.iter().find(|r| r.point == "0") {
+            Some(zero) => &zero.point,
+            None => &rows.first()?.point,
+        };
         let rows: Vec<&EffectRecord> = rows.iter().filter(|r| &r.point == point).collect();
         let step = rows.iter().map(|r| r.step).max()?;
         let rows: Vec<&EffectRecord> = rows.into_iter().filter(|r| r.step == step).collect();
@@ -135,7 +139,7 @@ impl Forest {
 }
 
 /// A tick label with as many decimals as the axis span needs, and never "-0".
-fn tick(v: f64, span: f64) -> String {
+pub(super) fn tick(v: f64, span: f64) -> String {
     let decimals = if span.is_finite() && span > 0.0 {
         (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize
     } else {
@@ -304,5 +308,20 @@ mod tests {
         assert!(lo < 0.0 && hi > 0.3, "zero and the whole CI are visible");
         assert!(f.title.contains("vs baseline at step 5 (year)"));
         assert!(Forest::new(&[], &arms, &meta).is_none());
+    }
+
+    #[test]
+    fn a_sweep_shows_point_zero() {
+        let mut other = record("treaty", "fragmentation", 5, 0.4);
+        other.point = "1".to_owned();
+        let rows = vec![other, record("treaty", "fragmentation", 5, -0.2)];
+        let arms = ["baseline", "treaty"].map(str::to_owned);
+        let meta = Meta {
+            name: "qs".to_owned(),
+            step_unit: "year".to_owned(),
+            tolerance: 0.1,
+        };
+        let f = Forest::new(&rows, &arms, &meta).unwrap();
+        assert_eq!(f.panels[0].effects[0].unwrap().mean, -0.2);
     }
 }

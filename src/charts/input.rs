@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 /// One row of `summary.csv` (the columns charts use).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SummaryRecord {
+    /// Sweep point; `None` when `summary.csv` has no `point` column (a scenario without a
+    /// sweep).
+    pub(crate) point: Option<u32>,
     pub(crate) arm: String,
     pub(crate) step: u32,
     pub(crate) metric: String,
@@ -49,6 +52,16 @@ fn bad(path: &Path, message: String) -> Error {
 
 /// Reads a CSV file into header-indexed rows.
 fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
+    read_table_with(path, columns, None).map(|(rows, _)| rows)
+}
+
+/// [`read_table`] with one more column `optional` that may be absent: when present, its field
+/// is appended to every row and the flag is true.
+fn read_table_with(
+    path: &Path,
+    columns: &[&str],
+    optional: Option<&str>,
+) -> Result<(Vec<Vec<String>>, bool)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
@@ -70,6 +83,8 @@ fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
                 .ok_or_else(|| bad(path, format!("missing column `{c}`")))
         })
         .collect::<Result<Vec<_>>>()?;
+    let extra = optional.and_then(|c| index.get(c).copied());
+    let wanted: Vec<usize> = wanted.into_iter().chain(extra).collect();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| bad(path, e.to_string()))?;
@@ -79,7 +94,7 @@ fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
             .collect();
         rows.push(row);
     }
-    Ok(rows)
+    Ok((rows, extra.is_some()))
 }
 
 fn number(path: &Path, line: usize, column: &str, text: &str) -> Result<f64> {
@@ -103,17 +118,28 @@ fn step(path: &Path, line: usize, text: &str) -> Result<u32> {
     })
 }
 
-/// Reads `summary.csv`.
+/// Reads `summary.csv`, with its `point` column when it has one (a sweep).
 pub(crate) fn read_summary(path: &Path) -> Result<Vec<SummaryRecord>> {
-    let rows = read_table(
+    let (rows, has_point) = read_table_with(
         path,
         &["arm", "step", "metric", "mean", "ci95_lo", "ci95_hi"],
+        Some("point"),
     )?;
     rows.into_iter()
         .enumerate()
         .map(|(i, r)| {
             let line = i + 2;
+            let point = match r.get(6).filter(|_| has_point) {
+                Some(text) => Some(text.parse().map_err(|_| {
+                    bad(
+                        path,
+                        format!("row {line}: `point` is `{text}`, not a point number"),
+                    )
+                })?),
+                None => None,
+            };
             Ok(SummaryRecord {
+                point,
                 step: step(path, line, &r[1])?,
                 mean: number(path, line, "mean", &r[3])?,
                 lo: number(path, line, "ci95_lo", &r[4])?,
@@ -154,6 +180,50 @@ pub(crate) fn read_effects(path: &Path) -> Result<Vec<EffectRecord>> {
             })
         })
         .collect()
+}
+
+/// `points.csv` of a sweep: the swept parameter paths and every point's values as written.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PointsTable {
+    /// Dotted parameter paths, in column order.
+    pub(crate) params: Vec<String>,
+    /// `(point, one value per parameter)`, in file order.
+    pub(crate) rows: Vec<(u32, Vec<String>)>,
+}
+
+/// Reads `points.csv`: a `point` column, then one column per swept parameter.
+pub(crate) fn read_points(path: &Path) -> Result<PointsTable> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io("read", path, io),
+        other => bad(path, format!("{other:?}")),
+    })?;
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(path, e.to_string()))?
+        .clone();
+    if headers.get(0) != Some("point") || headers.len() < 2 {
+        return Err(bad(
+            path,
+            "the header must be `point` followed by the swept parameters".to_owned(),
+        ));
+    }
+    let params: Vec<String> = headers.iter().skip(1).map(str::to_owned).collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(path, e.to_string()))?;
+        let text = record.get(0).unwrap_or("");
+        let point = text.parse().map_err(|_| {
+            bad(
+                path,
+                format!("row {}: `point` is `{text}`, not a point number", i + 2),
+            )
+        })?;
+        let values = (1..=params.len())
+            .map(|j| record.get(j).unwrap_or("").to_owned())
+            .collect();
+        rows.push((point, values));
+    }
+    Ok(PointsTable { params, rows })
 }
 
 /// Scenario name and step unit from `manifest.json`; the folder's name and "step" when the
@@ -225,6 +295,60 @@ mod tests {
         std::fs::write(&path, "arm,step,metric\n").unwrap();
         let err = read_summary(&path).unwrap_err().to_string();
         assert!(err.contains("missing column `mean`"), "{err}");
+    }
+
+    #[test]
+    fn summary_point_column_is_optional() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        std::fs::write(
+            &path,
+            "point,arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95\n\
+             3,a,2,fragmentation,3,0.5,0.1,0.4,0.6,0,0,0\n",
+        )
+        .unwrap();
+        let rows = read_summary(&path).unwrap();
+        assert_eq!(rows[0].point, Some(3));
+        assert_eq!((rows[0].arm.as_str(), rows[0].step), ("a", 2));
+        assert_eq!((rows[0].mean, rows[0].lo, rows[0].hi), (0.5, 0.4, 0.6));
+        std::fs::write(
+            &path,
+            "arm,step,metric,n,mean,sd,ci95_lo,ci95_hi\na,2,fragmentation,3,0.5,0.1,0.4,0.6\n",
+        )
+        .unwrap();
+        assert_eq!(read_summary(&path).unwrap()[0].point, None);
+        std::fs::write(
+            &path,
+            "point,arm,step,metric,mean,ci95_lo,ci95_hi\nx,a,2,m,1,1,1\n",
+        )
+        .unwrap();
+        let err = read_summary(&path).unwrap_err().to_string();
+        assert!(err.contains("row 2: `point` is `x`"), "{err}");
+    }
+
+    #[test]
+    fn points_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("points.csv");
+        std::fs::write(
+            &path,
+            "point,a.b,c\n0,0.5000000000,true\n1,1.0000000000,false\n",
+        )
+        .unwrap();
+        let table = read_points(&path).unwrap();
+        assert_eq!(table.params, ["a.b", "c"]);
+        assert_eq!(
+            table.rows,
+            [
+                (0, vec!["0.5000000000".to_owned(), "true".to_owned()]),
+                (1, vec!["1.0000000000".to_owned(), "false".to_owned()]),
+            ]
+        );
+        std::fs::write(&path, "pt,a\n0,1\n").unwrap();
+        assert!(read_points(&path).is_err());
+        std::fs::write(&path, "point,a\nzero,1\n").unwrap();
+        let err = read_points(&path).unwrap_err().to_string();
+        assert!(err.contains("row 2"), "{err}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod effects;
 mod input;
 mod output_dir;
 mod stances;
+mod sweep;
 
 pub use output_dir::{Format, draw_all};
 pub use stances::{REPRESENTATIVE_STATES, write_representative_states};
@@ -87,6 +88,10 @@ pub(crate) fn font(px: f64) -> FontDesc<'static> {
 
 /// Text width in pixels at `px`; 0 if it cannot be measured, which only makes layout looser.
 pub(crate) fn text_width(text: &str, px: f64) -> u32 {
+    // Layout is measured before anything is drawn: without the font registered first, the
+    // first chart of a process would be laid out with other widths than the rest. A font that
+    // fails to load is reported when drawing.
+    let _ = ensure_font();
     font(px).box_size(text).map_or(0, |(w, _)| w)
 }
 

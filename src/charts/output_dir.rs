@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::input::{self, Meta, SummaryRecord};
-use super::{Band, Labels, effects, stances, time_series_as};
+use super::{Band, Labels, effects, stances, sweep, time_series_as};
 use crate::error::{Error, Result};
 
 /// Which image files to write.
@@ -31,7 +31,7 @@ impl Format {
 }
 
 /// Metrics whose values lie in [0, 1] by definition; their charts use that y range.
-const UNIT_METRICS: [&str; 3] = ["fragmentation", "dispersion", "capability_gini"];
+pub(super) const UNIT_METRICS: [&str; 3] = ["fragmentation", "dispersion", "capability_gini"];
 
 /// Draws every chart of the output folder `dir` from its files, into `dir/charts/`:
 ///
@@ -42,11 +42,20 @@ const UNIT_METRICS: [&str; 3] = ["fragmentation", "dispersion", "capability_gini
 /// - `effects` — a forest plot of the paired effects at the final step, when `effects.csv`
 ///   exists;
 /// - `stances` — final stances of run 0 of each arm on their first two principal components,
-///   when `representative_states.csv` exists.
+///   when `representative_states.csv` exists;
+/// - for a sweep (`summary.csv` has a `point` column and `points.csv` exists): `sweep_<param>`
+///   (final-step headline metrics against a single swept parameter, a line per arm with its
+///   95 % band) or `sweep_<p1>_<p2>` (final-step fragmentation over two parameters: a heatmap
+///   per arm for a two-parameter grid, a scatter for a Latin hypercube; none for grids of
+///   three or more parameters).
 ///
-/// Reads `summary.csv` (required), `effects.csv` and `manifest.json` (for the title and step
-/// unit; optional). The same CSVs give byte-identical SVGs. Returns the files written, in
-/// drawing order.
+/// With a sweep, the time-series charts, membership and the forest plot show sweep point 0
+/// only, and say so in their titles: overlaying every point's bands would be unreadable, and
+/// the sweep charts are where points are compared.
+///
+/// Reads `summary.csv` (required), `effects.csv`, `points.csv` and `manifest.json` (for the
+/// title and step unit; optional). The same CSVs give byte-identical SVGs. Returns the files
+/// written, in drawing order.
 ///
 /// # Errors
 ///
@@ -60,8 +69,28 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
             dir.display()
         )));
     }
-    let summary = input::read_summary(&summary_path)?;
-    let meta = input::read_meta(dir);
+    let all_rows = input::read_summary(&summary_path)?;
+    let sweep_meta = input::read_meta(dir);
+    // A sweep: the per-point charts keep to point 0 (see above), and their titles, which end
+    // with the scenario name, say so.
+    let is_sweep = all_rows.iter().any(|r| r.point.is_some());
+    let meta = if is_sweep {
+        Meta {
+            name: format!("{} (sweep point 0)", sweep_meta.name),
+            ..sweep_meta.clone()
+        }
+    } else {
+        sweep_meta.clone()
+    };
+    let summary: Vec<SummaryRecord> = if is_sweep {
+        all_rows
+            .iter()
+            .filter(|r| r.point == Some(0))
+            .cloned()
+            .collect()
+    } else {
+        all_rows.clone()
+    };
     let charts = dir.join("charts");
     let metrics_dir = charts.join("metrics");
     std::fs::create_dir_all(&metrics_dir)
@@ -117,6 +146,22 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
         )?);
     }
     written.extend(stances::draw(dir, &meta, &charts.join("stances"), format)?);
+
+    // Sweep charts need the parameter values; without points.csv there is nothing to put on
+    // their axes, so a folder that lost it still gets every other chart.
+    let points_path = dir.join("points.csv");
+    if is_sweep && points_path.is_file() {
+        let table = input::read_points(&points_path)?;
+        let arms = input::ordered(all_rows.iter().map(|r| r.arm.as_str()));
+        written.extend(sweep::draw(
+            &all_rows,
+            &table,
+            &arms,
+            &sweep_meta,
+            &charts,
+            format,
+        )?);
+    }
     Ok(written)
 }
 
@@ -198,7 +243,7 @@ fn membership(
 
 /// A file name made only of `[a-z0-9_-]`, so a metric name from a CSV can never leave the
 /// charts folder or upset a file system.
-fn file_stem(metric: &str) -> String {
+pub(super) fn file_stem(metric: &str) -> String {
     let stem: String = metric
         .chars()
         .map(|c| {

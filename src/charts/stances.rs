@@ -24,9 +24,10 @@ pub const REPRESENTATIVE_STATES: &str = "representative_states.csv";
 const MAX_LABELLED: usize = 60;
 
 /// Writes `representative_states.csv` into `dir`: `arm,run,nation,gdp,capability,<dims…>` for
-/// run 0 of every arm at the final step, re-simulated with the run's seed (so it equals run 0
-/// of the ensemble). `gdp` is the arm's configured GDP of the nation (population nations: the
-/// population's); `set` events on GDP are not reflected.
+/// run 0 of every arm (at sweep point 0 when the scenario has a sweep) at the final step,
+/// re-simulated with the run's seed (so it equals run 0 of the ensemble). `gdp` is the arm's
+/// configured GDP of the nation (population nations: the population's); `set` events on GDP
+/// are not reflected.
 ///
 /// # Errors
 ///
@@ -42,8 +43,10 @@ pub fn write_representative_states(dir: &Path, scenario: &Scenario) -> Result<()
     header.extend(scenario.dimensions.iter().map(String::as_str));
     w.write_record(&header).map_err(csv_err)?;
     let seed = run_seed(scenario.experiment.seed, 0);
+    // With a sweep, point 0, like the other per-point charts.
+    let point_scenario = scenario.at_point(0);
     for (a, arm) in scenario.arms.iter().enumerate() {
-        let arm_scenario = scenario.for_arm(a);
+        let arm_scenario = point_scenario.for_arm(a);
         let out = model::simulate(&arm_scenario, seed, StatesMode::Final);
         let population_gdp = arm_scenario.population.as_ref().map_or(1.0, |p| p.gdp);
         for s in &out.states {

@@ -11,6 +11,8 @@ use super::stats::{Summary, summarize};
 /// One row of `effects.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EffectRow {
+    /// Sweep point (0 without a sweep); arm and reference are compared at the same point.
+    pub point: usize,
     /// The arm being compared.
     pub arm: usize,
     /// The reference arm.
@@ -28,23 +30,25 @@ pub struct EffectRow {
 }
 
 /// Paired effects of every arm except `reference`, for every metric, at the final recorded
-/// step or (with `all_steps`) at every recorded step. Rows are ordered by arm, step, metric.
+/// step or (with `all_steps`) at every recorded step, at every sweep point (arm and reference
+/// at the same point). Rows are ordered by point, arm, step, metric.
 pub fn paired_effects(e: &Ensemble, reference: usize, all_steps: bool) -> Vec<EffectRow> {
     let arms = e.arms.len();
     if arms == 0 || reference >= arms {
         return Vec::new();
     }
-    let runs = e.runs.len() / arms;
+    let runs = e.runs_per_arm();
     let step_indices: Vec<usize> = if all_steps {
         (0..e.steps.len()).collect()
     } else {
         e.steps.len().checked_sub(1).into_iter().collect()
     };
-    let reference_runs = &e.runs[reference * runs..(reference + 1) * runs];
     let mut rows = Vec::new();
     let mut diffs = Vec::with_capacity(runs);
-    for arm in (0..arms).filter(|a| *a != reference) {
-        let arm_runs = &e.runs[arm * runs..(arm + 1) * runs];
+    let cells = (0..e.points).flat_map(|p| (0..arms).map(move |a| (p, a)));
+    for (point, arm) in cells.filter(|(_, a)| *a != reference) {
+        let reference_runs = e.arm_runs(point, reference);
+        let arm_runs = e.arm_runs(point, arm);
         for &si in &step_indices {
             for metric in 0..e.metric_names.len() {
                 diffs.clear();
@@ -58,6 +62,7 @@ pub fn paired_effects(e: &Ensemble, reference: usize, all_steps: bool) -> Vec<Ef
                 }
                 let n = diffs.len().max(1) as f64;
                 rows.push(EffectRow {
+                    point,
                     arm,
                     reference,
                     metric,
@@ -81,6 +86,7 @@ mod tests {
     /// Two arms × 3 runs × 1 step × 1 metric with the given values.
     fn ensemble(reference: [f64; 3], arm: [Option<f64>; 3]) -> Ensemble {
         let record = |a: usize, r: u32, v: Option<f64>| RunRecord {
+            point: 0,
             arm: a,
             run: r,
             seed: u64::from(r),
@@ -98,6 +104,8 @@ mod tests {
             metric_names: vec!["fragmentation".into()],
             arms: vec!["base".into(), "body".into()],
             steps: vec![5],
+            points: 1,
+            sweep: false,
             runs,
         }
     }

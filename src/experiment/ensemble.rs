@@ -39,6 +39,8 @@ impl EnsembleConfig {
 /// One simulated run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRecord {
+    /// Sweep point index (0 without a sweep).
+    pub point: usize,
     /// Arm index.
     pub arm: usize,
     /// Run index within the arm (0-based).
@@ -49,7 +51,7 @@ pub struct RunRecord {
     pub output: RunOutput,
 }
 
-/// All runs of all arms, in (arm, run) order.
+/// All runs of all arms at all sweep points, in (point, arm, run) order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ensemble {
     /// Metric column names.
@@ -58,8 +60,26 @@ pub struct Ensemble {
     pub arms: Vec<String>,
     /// Recorded steps.
     pub steps: Vec<u32>,
-    /// Runs, arm-major.
+    /// Number of sweep points (1 without a sweep).
+    pub points: usize,
+    /// Whether the scenario has a `[sweep]`: the CSV tables then get a `point` column.
+    pub sweep: bool,
+    /// Runs, point-major, then arm-major.
     pub runs: Vec<RunRecord>,
+}
+
+impl Ensemble {
+    /// Runs per (point, arm).
+    pub fn runs_per_arm(&self) -> usize {
+        self.runs.len() / (self.arms.len() * self.points).max(1)
+    }
+
+    /// The runs of arm `arm` at point `point`, in run order.
+    pub fn arm_runs(&self, point: usize, arm: usize) -> &[RunRecord] {
+        let n = self.runs_per_arm();
+        let start = (point * self.arms.len() + arm) * n;
+        self.runs.get(start..start + n).unwrap_or(&[])
+    }
 }
 
 /// Bytes we allow results to take in memory before refusing with advice.
@@ -82,24 +102,38 @@ pub fn run_ensemble_until(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Result<Ensemble> {
-    let arms: Vec<Scenario> = (0..scenario.arms.len())
-        .map(|a| scenario.for_arm(a))
-        .collect();
+    let points = scenario.point_count();
+    let n_arms = scenario.arms.len();
+    let arm_scenarios: Vec<Scenario> = if scenario.sweep.is_none() {
+        (0..n_arms).map(|a| scenario.for_arm(a)).collect()
+    } else {
+        Vec::new()
+    };
     let steps = scenario.recorded_steps();
     let names = metric_names_with(&body_ids(scenario), scenario.uses_culture());
     check_memory(scenario, config, steps.len(), names.len())?;
     let runs = config.runs;
-    let total = arms.len() as u64 * u64::from(runs);
+    let total = (points * n_arms) as u64 * u64::from(runs);
     let job = |i: u64| {
         if stop.load(Ordering::Relaxed) {
             return None;
         }
-        let arm = (i / u64::from(runs)) as usize;
+        let cell = (i / u64::from(runs)) as usize;
+        let (point, arm) = (cell / n_arms.max(1), cell % n_arms.max(1));
         let run = (i % u64::from(runs)) as u32;
+        // Common random numbers: run r has the same seed at every point and in every arm.
         let seed = run_seed(config.seed, u64::from(run));
-        let output = simulate(&arms[arm], seed, config.states);
+        // The (point, arm) scenario: base, then the point's values, then the arm's `set`, so
+        // arms stay paired at every point. Built per run (no sweep: as cheap as before, and a
+        // large sweep never holds every resolved scenario in memory at once).
+        let output = if points == 1 && scenario.sweep.is_none() {
+            simulate(&arm_scenarios[arm], seed, config.states)
+        } else {
+            simulate(&scenario.at_point(point).for_arm(arm), seed, config.states)
+        };
         progress();
         Some(RunRecord {
+            point,
             arm,
             run,
             seed,
@@ -123,21 +157,31 @@ pub fn run_ensemble_until(
         metric_names: names,
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
         steps,
+        points,
+        sweep: scenario.sweep.is_some(),
         runs: records,
     })
 }
 
-/// One run of one arm as a one-run [`Ensemble`], exactly as [`run_ensemble`] simulates it
-/// (arm `arm` of `scenario`, seed [`run_seed`]`(seed, run)`, no states): what `accord replay`
-/// re-simulates. `arm` must be a valid arm index.
-pub fn run_single(scenario: &Scenario, seed: u64, arm: usize, run: u32) -> Ensemble {
+/// One run of one arm at one sweep point as a one-run [`Ensemble`], exactly as
+/// [`run_ensemble`] simulates it (arm `arm` of `scenario` at point `point`, seed
+/// [`run_seed`]`(seed, run)`, no states): what `accord replay` re-simulates. `arm` must be a
+/// valid arm index and `point` a valid point (0 without a sweep).
+pub fn run_single(scenario: &Scenario, seed: u64, point: usize, arm: usize, run: u32) -> Ensemble {
     let run_seed = run_seed(seed, u64::from(run));
-    let output = simulate(&scenario.for_arm(arm), run_seed, StatesMode::None);
+    let output = simulate(
+        &scenario.at_point(point).for_arm(arm),
+        run_seed,
+        StatesMode::None,
+    );
     Ensemble {
         metric_names: metric_names_with(&body_ids(scenario), scenario.uses_culture()),
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
         steps: scenario.recorded_steps(),
+        points: scenario.point_count(),
+        sweep: scenario.sweep.is_some(),
         runs: vec![RunRecord {
+            point,
             arm,
             run,
             seed: run_seed,
@@ -151,7 +195,7 @@ fn body_ids(s: &Scenario) -> Vec<String> {
 }
 
 fn check_memory(s: &Scenario, c: &EnsembleConfig, steps: usize, metrics: usize) -> Result<()> {
-    let runs = s.arms.len() as f64 * f64::from(c.runs);
+    let runs = s.point_count() as f64 * s.arms.len() as f64 * f64::from(c.runs);
     let mut bytes = runs * steps as f64 * metrics as f64 * 16.0;
     let state_steps = match c.states {
         StatesMode::None => 0.0,
@@ -163,7 +207,7 @@ fn check_memory(s: &Scenario, c: &EnsembleConfig, steps: usize, metrics: usize) 
     if bytes > MEMORY_BUDGET {
         return Err(Error::Usage(format!(
             "this ensemble would keep about {:.1} GiB of results in memory (limit {:.0} GiB); \
-             use fewer runs, record fewer steps with `[metrics] every`, or a lighter `--states`",
+             use fewer runs or sweep points, record fewer steps with `[metrics] every`, or a lighter `--states`",
             bytes / 1024f64.powi(3),
             MEMORY_BUDGET / 1024f64.powi(3)
         )));
@@ -174,6 +218,8 @@ fn check_memory(s: &Scenario, c: &EnsembleConfig, steps: usize, metrics: usize) 
 /// One row of `summary.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SummaryRow {
+    /// Sweep point index (0 without a sweep).
+    pub point: usize,
     /// Arm index.
     pub arm: usize,
     /// Recorded step.
@@ -184,14 +230,14 @@ pub struct SummaryRow {
     pub summary: Option<Summary>,
 }
 
-/// Summaries per arm, recorded step and metric, in that order. Values are taken in run
-/// order, so the floating-point sums are the same on every machine and thread count.
+/// Summaries per sweep point, arm, recorded step and metric, in that order. Values are taken
+/// in run order, so the floating-point sums are the same on every machine and thread count.
 pub fn summarize(e: &Ensemble) -> Vec<SummaryRow> {
-    let runs_per_arm = e.runs.len() / e.arms.len().max(1);
-    let mut rows = Vec::with_capacity(e.arms.len() * e.steps.len() * e.metric_names.len());
-    let mut values = Vec::with_capacity(runs_per_arm);
-    for arm in 0..e.arms.len() {
-        let runs = &e.runs[arm * runs_per_arm..(arm + 1) * runs_per_arm];
+    let cells = e.points * e.arms.len();
+    let mut rows = Vec::with_capacity(cells * e.steps.len() * e.metric_names.len());
+    let mut values = Vec::with_capacity(e.runs_per_arm());
+    for (point, arm) in (0..e.points).flat_map(|p| (0..e.arms.len()).map(move |a| (p, a))) {
+        let runs = e.arm_runs(point, arm);
         for (si, &step) in e.steps.iter().enumerate() {
             for metric in 0..e.metric_names.len() {
                 values.clear();
@@ -200,6 +246,7 @@ pub fn summarize(e: &Ensemble) -> Vec<SummaryRow> {
                         .map(|r| r.output.metrics[si][metric].unwrap_or(f64::NAN)),
                 );
                 rows.push(SummaryRow {
+                    point,
                     arm,
                     step,
                     metric,

@@ -73,6 +73,7 @@ fn scenario(stances: &[&[f64]]) -> Scenario {
             })
             .collect(),
         population: None,
+        sweep: None,
     }
 }
 

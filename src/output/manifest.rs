@@ -39,6 +39,9 @@ pub struct Manifest {
     pub runs: u32,
     /// Arm names in order.
     pub arms: Vec<String>,
+    /// Number of sweep points (absent without a `[sweep]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<usize>,
     /// Which states were written.
     pub states: String,
     /// The command line, without thread settings.

@@ -8,4 +8,7 @@ pub mod atomic;
 pub mod format;
 pub mod manifest;
 mod tables;
-pub use tables::{timeseries_csv, write_effects, write_states, write_summary, write_timeseries};
+pub use tables::{
+    param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
+    write_timeseries,
+};

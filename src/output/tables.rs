@@ -5,6 +5,7 @@ use std::path::Path;
 use super::format::{fmt_f64, fmt_opt};
 use crate::error::{Error, Result};
 use crate::experiment::{EffectRow, Ensemble, SummaryRow};
+use crate::scenario::{ParamValue, Sweep};
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
@@ -17,7 +18,42 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
     move |e| Error::io("write", path, std::io::Error::other(e))
 }
 
-/// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step.
+/// `point,` before the header of a sweep's tables; nothing without a sweep.
+fn point_header(e: &Ensemble) -> Vec<String> {
+    if e.sweep {
+        vec!["point".to_string()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `points.csv` of a sweep: `point,<one column per swept parameter, named by its path>`, one
+/// row per point; numbers in the fixed 10-decimal format, booleans and text as written.
+pub fn write_points(path: &Path, sweep: &Sweep) -> Result<()> {
+    let mut w = writer(path)?;
+    let err = csv_err(path);
+    let mut header = vec!["point".to_string()];
+    header.extend(sweep.params.iter().cloned());
+    w.write_record(&header).map_err(&err)?;
+    for (i, point) in sweep.points.iter().enumerate() {
+        let mut row = vec![i.to_string()];
+        row.extend(point.iter().map(|a| param_text(&a.value)));
+        w.write_record(&row).map_err(&err)?;
+    }
+    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// A parameter value as `points.csv` and the stdout table write it.
+pub fn param_text(v: &ParamValue) -> String {
+    match v {
+        ParamValue::Number(x) => fmt_f64(*x),
+        ParamValue::Bool(b) => b.to_string(),
+        ParamValue::Text(t) => t.clone(),
+    }
+}
+
+/// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step
+/// (with a leading `point` column for a sweep).
 pub fn write_timeseries(path: &Path, e: &Ensemble) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
     let mut out = std::io::BufWriter::new(file);
@@ -32,18 +68,22 @@ pub fn timeseries_csv(out: impl std::io::Write, e: &Ensemble) -> std::io::Result
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    let mut header = vec![
+    let mut header = point_header(e);
+    header.extend([
         "arm".to_string(),
         "run".into(),
         "seed".into(),
         "step".into(),
-    ];
+    ]);
     header.extend(e.metric_names.iter().cloned());
     w.write_record(&header).map_err(std::io::Error::other)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
     for r in &e.runs {
         for (si, step) in r.output.steps.iter().enumerate() {
             row.clear();
+            if e.sweep {
+                row.push(r.point.to_string());
+            }
             row.push(e.arms[r.arm].clone());
             row.push(r.run.to_string());
             row.push(r.seed.to_string());
@@ -55,20 +95,29 @@ pub fn timeseries_csv(out: impl std::io::Write, e: &Ensemble) -> std::io::Result
     w.flush()
 }
 
-/// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95`.
+/// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95` (with a leading
+/// `point` column for a sweep).
 pub fn write_summary(path: &Path, e: &Ensemble, rows: &[SummaryRow]) -> Result<()> {
     let mut w = writer(path)?;
     let err = csv_err(path);
-    w.write_record([
-        "arm", "step", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50", "p95",
-    ])
-    .map_err(&err)?;
+    let mut header = point_header(e);
+    header.extend(
+        [
+            "arm", "step", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50", "p95",
+        ]
+        .map(String::from),
+    );
+    w.write_record(&header).map_err(&err)?;
     for r in rows {
-        let mut row = vec![
+        let mut row = Vec::with_capacity(header.len());
+        if e.sweep {
+            row.push(r.point.to_string());
+        }
+        row.extend([
             e.arms[r.arm].clone(),
             r.step.to_string(),
             e.metric_names[r.metric].clone(),
-        ];
+        ]);
         match &r.summary {
             Some(s) => {
                 row.push(s.n.to_string());
@@ -88,23 +137,28 @@ pub fn write_summary(path: &Path, e: &Ensemble, rows: &[SummaryRow]) -> Result<(
     w.flush().map_err(|e| Error::io("write", path, e))
 }
 
-/// `states.csv`: `arm,run,step,nation,capability,<dimensions…>`.
+/// `states.csv`: `arm,run,step,nation,capability,<dimensions…>` (with a leading `point`
+/// column for a sweep).
 pub fn write_states(path: &Path, e: &Ensemble, dimensions: &[String]) -> Result<()> {
     let mut w = writer(path)?;
     let err = csv_err(path);
-    let mut header = vec![
+    let mut header = point_header(e);
+    header.extend([
         "arm".to_string(),
         "run".into(),
         "step".into(),
         "nation".into(),
         "capability".into(),
-    ];
+    ]);
     header.extend(dimensions.iter().cloned());
     w.write_record(&header).map_err(&err)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
     for r in &e.runs {
         for s in &r.output.states {
             row.clear();
+            if e.sweep {
+                row.push(r.point.to_string());
+            }
             row.push(e.arms[r.arm].clone());
             row.push(r.run.to_string());
             row.push(s.step.to_string());
@@ -139,7 +193,7 @@ pub fn write_effects(path: &Path, e: &Ensemble, rows: &[EffectRow]) -> Result<()
     .map_err(&err)?;
     for r in rows {
         let mut row = vec![
-            "0".to_string(),
+            r.point.to_string(),
             e.arms[r.arm].clone(),
             e.arms[r.reference].clone(),
             e.metric_names[r.metric].clone(),

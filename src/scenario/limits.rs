@@ -13,3 +13,5 @@ pub const MAX_RUNS: u64 = 100_000_000;
 pub const MAX_BODIES: usize = 64;
 /// Rows of a `nations_file`.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Points of a `[sweep]` (grid product or `samples`).
+pub const MAX_SWEEP_POINTS: usize = 100_000;

@@ -8,6 +8,7 @@ pub(crate) mod load;
 mod nations_file;
 pub mod params;
 mod reader;
+pub mod sweep;
 mod types;
 
 pub use load::{load, parse_str};

@@ -41,6 +41,35 @@ pub struct Scenario {
     pub nations: Vec<NationSpec>,
     /// Anonymous nations drawn per run, appended after the named ones.
     pub population: Option<Population>,
+    /// `[sweep]`: parameter points every arm is simulated at; `None` = one implicit point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Sweep>,
+}
+
+/// `[sweep]`, resolved: every point's assignments are computed at load time, so manifests
+/// and `accord replay` need nothing else.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// How the points were chosen.
+    pub method: SweepMethod,
+    /// The swept parameter paths as written, in file order (the columns of `points.csv`).
+    pub params: Vec<String>,
+    /// One assignment per swept parameter (in `params` order) for every point, point order.
+    pub points: Vec<Vec<Assignment>>,
+}
+
+/// Sweep designs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SweepMethod {
+    /// The cartesian product of listed values, first parameter slowest.
+    Grid,
+    /// Latin hypercube sampling of `samples` points, drawn from the master seed only.
+    LatinHypercube {
+        /// Number of points (strata per parameter).
+        samples: u32,
+        /// `[min, max]` of each swept parameter, in `params` order.
+        ranges: Vec<(f64, f64)>,
+    },
 }
 
 /// `[experiment]`.
@@ -466,6 +495,25 @@ pub enum PopulationStance {
 }
 
 impl Scenario {
+    /// Number of sweep points (1 without a sweep).
+    pub fn point_count(&self) -> usize {
+        self.sweep.as_ref().map_or(1, |s| s.points.len().max(1))
+    }
+
+    /// The scenario at sweep point `point`: the point's assignments applied to the base, with
+    /// the sweep removed, so [`Scenario::for_arm`] then applies the arm's `set` on top. Without
+    /// a sweep (or for an unknown point) the base scenario without changes.
+    pub fn at_point(&self, point: usize) -> Scenario {
+        let mut s = self.clone();
+        s.sweep = None;
+        if let Some(assignments) = self.sweep.as_ref().and_then(|w| w.points.get(point)) {
+            for a in assignments {
+                super::params::apply(&mut s, &a.path, &a.value);
+            }
+        }
+        s
+    }
+
     /// Total number of nations in every run.
     pub fn nation_count(&self) -> usize {
         self.nations.len() + self.population.as_ref().map_or(0, |p| p.count as usize)
@@ -479,6 +527,10 @@ impl Scenario {
                 && a.value == ParamValue::Text("culture".to_string())
         };
         self.alignment.rule == Rule::Culture
+            || self
+                .sweep
+                .iter()
+                .any(|w| w.points.iter().flatten().any(culture))
             || self.arms.iter().any(|arm| arm.set.iter().any(culture))
             || self.events.iter().any(|e| match &e.kind {
                 EventKind::Set(a) => culture(a),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::scenario::{
     Arm, BodySpec, EventKind, NetworkKind, ParamValue, PopulationStance, Rule, Scenario, Selector,
-    Standard, Weighting,
+    Standard, SweepMethod, Weighting,
 };
 
 /// The ODD headings, in the order they appear.
@@ -201,6 +201,43 @@ pub fn describe(s: &Scenario) -> String {
         let _ = writeln!(o, "{}", arm_line(arm));
     }
     o.push('\n');
+    if let Some(w) = &s.sweep {
+        let design = match &w.method {
+            SweepMethod::Grid => "a grid (the cartesian product of the listed values)".to_string(),
+            SweepMethod::LatinHypercube { samples, ranges } => format!(
+                "a Latin hypercube of {samples} points drawn from the master seed over {}",
+                w.params
+                    .iter()
+                    .zip(ranges)
+                    .map(|(p, (lo, hi))| format!("`{p}` ∈ [{lo}, {hi}]"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let _ = writeln!(
+            o,
+            "**Sweep**: every arm is simulated at each of {} points of {design}, with the same \
+             run seeds at every point; the point's values are applied before the arm's `set`, \
+             and paired effects are computed per point.\n",
+            w.points.len()
+        );
+        const SHOWN: usize = 50;
+        for (i, point) in w.points.iter().enumerate().take(SHOWN) {
+            let sets: Vec<String> = point
+                .iter()
+                .map(|a| format!("`{}` = {}", a.text, value(&a.value)))
+                .collect();
+            let _ = writeln!(o, "- point {i}: {}", sets.join(", "));
+        }
+        if w.points.len() > SHOWN {
+            let _ = writeln!(
+                o,
+                "- … {} more points (see `points.csv` of an output folder)",
+                w.points.len() - SHOWN
+            );
+        }
+        o.push('\n');
+    }
 
     let _ = writeln!(o, "{}\n", HEADINGS[4]);
     let _ = writeln!(

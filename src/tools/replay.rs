@@ -102,10 +102,19 @@ pub fn arm_index(scenario: &Scenario, arm: &str) -> Result<usize> {
 /// Re-simulates run `run` of arm `arm` at sweep point `point` and formats its rows as
 /// `timeseries.csv` does.
 pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Replay> {
-    if point != 0 {
-        return Err(Error::Usage(format!(
-            "unknown point {point}: this scenario has no sweep, so only point 0 exists"
-        )));
+    match &m.scenario.sweep {
+        None if point != 0 => {
+            return Err(Error::Usage(format!(
+                "unknown point {point}: this scenario has no sweep, so only point 0 exists"
+            )));
+        }
+        Some(sweep) if point as usize >= sweep.points.len() => {
+            return Err(Error::Usage(format!(
+                "unknown point {point}: this folder's sweep has points 0..={}",
+                sweep.points.len().saturating_sub(1)
+            )));
+        }
+        _ => {}
     }
     let arm = arm_index(&m.scenario, arm)?;
     if run >= m.runs {
@@ -114,7 +123,7 @@ pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Repla
             m.runs.saturating_sub(1)
         )));
     }
-    let e = experiment::run_single(&m.scenario, m.seed, arm, run);
+    let e = experiment::run_single(&m.scenario, m.seed, point as usize, arm, run);
     let mut bytes = Vec::new();
     output::timeseries_csv(&mut bytes, &e)
         .map_err(|err| Error::io("format", "timeseries rows", err))?;
@@ -128,13 +137,15 @@ pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Repla
 }
 
 /// Compares a replay with run `run` of arm `arm_name`'s rows in `timeseries` (the file's
-/// text). `Ok` when header and rows are byte-identical; otherwise
-/// [`Error::ReplayMismatch`] naming the first differing step and metric.
+/// text), at sweep point `point` when the folder has a sweep (`None` without one). `Ok` when
+/// header and rows are byte-identical; otherwise [`Error::ReplayMismatch`] naming the first
+/// differing step and metric.
 pub fn compare(
     r: &Replay,
     timeseries: &str,
     arm_name: &str,
     run: u32,
+    point: Option<u32>,
     versions: (&str, &str),
 ) -> Result<()> {
     let (folder_version, this_version) = (versions.0, versions.1);
@@ -155,18 +166,28 @@ pub fn compare(
         )));
     }
     let run_text = run.to_string();
+    let point_text = point.map(|p| p.to_string());
     let file_rows: Vec<&str> = lines
         .filter(|l| {
             let mut f = l.split(',');
+            if let Some(p) = &point_text
+                && f.next() != Some(p.as_str())
+            {
+                return false;
+            }
             f.next() == Some(arm_name) && f.next() == Some(run_text.as_str())
         })
         .collect();
+    let what = match point {
+        Some(p) => format!("point {p} arm `{arm_name}` run {run}"),
+        None => format!("arm `{arm_name}` run {run}"),
+    };
     let columns: Vec<&str> = r.header.split(',').collect();
+    let step_col = columns.iter().position(|c| *c == "step").unwrap_or(3);
     for (i, mine) in r.rows.iter().enumerate() {
         let Some(theirs) = file_rows.get(i) else {
             return Err(Error::ReplayMismatch(format!(
-                "timeseries.csv has {} rows for arm `{arm_name}` run {run}, the replay {} \
-                 ({hint})",
+                "timeseries.csv has {} rows for {what}, the replay {} ({hint})",
                 file_rows.len(),
                 r.rows.len()
             )));
@@ -176,13 +197,13 @@ pub fn compare(
         }
         let a: Vec<&str> = mine.split(',').collect();
         let b: Vec<&str> = theirs.split(',').collect();
-        let step = a.get(3).copied().unwrap_or("?");
+        let step = a.get(step_col).copied().unwrap_or("?");
         let col = (0..a.len().max(b.len()))
             .find(|&c| a.get(c) != b.get(c))
             .unwrap_or(0);
         return Err(Error::ReplayMismatch(format!(
-            "replay of arm `{arm_name}` run {run} differs from timeseries.csv at step {step}, \
-             column `{}`: the file has `{}`, the replay gives `{}` ({hint})",
+            "replay of {what} differs from timeseries.csv at step {step}, column `{}`: the \
+             file has `{}`, the replay gives `{}` ({hint})",
             columns.get(col).copied().unwrap_or("?"),
             b.get(col).copied().unwrap_or(""),
             a.get(col).copied().unwrap_or("")
@@ -190,7 +211,7 @@ pub fn compare(
     }
     if file_rows.len() != r.rows.len() {
         return Err(Error::ReplayMismatch(format!(
-            "timeseries.csv has {} rows for arm `{arm_name}` run {run}, the replay {} ({hint})",
+            "timeseries.csv has {} rows for {what}, the replay {} ({hint})",
             file_rows.len(),
             r.rows.len()
         )));
@@ -220,6 +241,7 @@ pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
         &timeseries,
         arm_name,
         run,
+        m.scenario.sweep.as_ref().map(|_| point),
         (&m.accord_version, env!("CARGO_PKG_VERSION")),
     )
 }
@@ -239,13 +261,13 @@ mod tests {
     fn identical_rows_pass_among_other_runs() {
         let file = "arm,run,seed,step,fragmentation\na,1,8,0,0.1\na,0,9,0,0.5000000000\n\
                     a,0,9,1,0.2500000000\nb,0,9,0,0.5000000000\n";
-        assert!(compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).is_ok());
+        assert!(compare(&replay(), file, "a", 0, None, ("0.1.0", "0.1.0")).is_ok());
     }
 
     #[test]
     fn a_difference_names_step_column_and_both_versions() {
         let file = "arm,run,seed,step,fragmentation\na,0,9,0,0.5000000000\na,0,9,1,0.2500000001\n";
-        let err = compare(&replay(), file, "a", 0, ("0.0.9", "0.1.0")).unwrap_err();
+        let err = compare(&replay(), file, "a", 0, None, ("0.0.9", "0.1.0")).unwrap_err();
         assert_eq!(err.exit_code(), 1);
         assert_eq!(
             err.to_string(),
@@ -258,14 +280,14 @@ mod tests {
     #[test]
     fn missing_rows_and_changed_header_are_reported() {
         let file = "arm,run,seed,step,fragmentation\na,0,9,0,0.5000000000\n";
-        let err = compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).unwrap_err();
+        let err = compare(&replay(), file, "a", 0, None, ("0.1.0", "0.1.0")).unwrap_err();
         assert_eq!(
             err.to_string(),
             "timeseries.csv has 1 rows for arm `a` run 0, the replay 2 (the folder and this \
              binary are both accord 0.1.0)"
         );
         let file = "arm,run,seed,step,clusters\n";
-        let err = compare(&replay(), file, "a", 0, ("0.1.0", "0.1.0")).unwrap_err();
+        let err = compare(&replay(), file, "a", 0, None, ("0.1.0", "0.1.0")).unwrap_err();
         assert!(err.to_string().starts_with(
             "timeseries.csv's header `arm,run,seed,step,clusters` differs from the replay's"
         ));

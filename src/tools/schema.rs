@@ -15,7 +15,8 @@ use serde_json::{Map, Value, json};
 
 use crate::scenario::load::{
     ARM_KEYS, BODY_KEYS, EVENT_KEYS, EVENT_KINDS, EXPERIMENT_KEYS, METRICS_KEYS, NATION_KEYS,
-    NETWORK_KEYS, NETWORK_KINDS, POPULATION_KEYS, POPULATION_STANCES, RIVALRY_KEYS, WEIGHTINGS,
+    NETWORK_KEYS, NETWORK_KINDS, POPULATION_KEYS, POPULATION_STANCES, RIVALRY_KEYS, SWEEP_KEYS,
+    SWEEP_METHODS, WEIGHTINGS,
 };
 use crate::scenario::params::{self, ALIGNMENT_KEYS, DIFFUSION_KEYS, ValueSpec};
 use crate::scenario::{AlignmentKey, BodyKey, DiffusionKey, ParamPath, limits};
@@ -222,6 +223,41 @@ fn top_properties() -> Vec<(&'static str, Value)> {
             reference(
                 "population",
                 "Generated nations with random stances drawn per run.",
+            ),
+        ),
+        (
+            "sweep",
+            reference(
+                "sweep",
+                "Parameter sweep: every arm is simulated at every point (grid or Latin hypercube).",
+            ),
+        ),
+    ]
+}
+
+fn sweep_properties() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "method",
+            choice(
+                SWEEP_METHODS,
+                "`grid`: the cartesian product of the listed values (first parameter slowest); `latin_hypercube`: `samples` points, one per stratum of each range, drawn from the master seed.",
+            ),
+        ),
+        (
+            "params",
+            json!({
+                "type": "object",
+                "minProperties": 1,
+                "additionalProperties": { "$ref": "#/definitions/sweep_value" },
+                "description": "Swept parameter paths (as in arms' `set`): a list of values for `grid`, `{ min = …, max = … }` for `latin_hypercube`.",
+            }),
+        ),
+        (
+            "samples",
+            with_description(
+                integer(1, limits::MAX_SWEEP_POINTS as u64),
+                "Number of points of a `latin_hypercube` sweep.",
             ),
         ),
     ]
@@ -744,6 +780,12 @@ fn sections() -> Vec<Section> {
             POPULATION_KEYS,
             &["count"],
         ),
+        (
+            "sweep",
+            sweep_properties(),
+            SWEEP_KEYS,
+            &["method", "params"],
+        ),
     ]
 }
 
@@ -796,6 +838,25 @@ fn definitions() -> Value {
             "anyOf": [
                 { "type": ["number", "boolean", "string"] },
                 { "type": "object", "additionalProperties": { "$ref": "#/definitions/set_value" } },
+            ],
+        }),
+    );
+    defs.insert(
+        "sweep_value".into(),
+        json!({
+            "anyOf": [
+                {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": { "type": ["number", "boolean", "string"] },
+                },
+                {
+                    "type": "object",
+                    "properties": { "min": { "type": "number" }, "max": { "type": "number" } },
+                    "required": ["min", "max"],
+                    "additionalProperties": false,
+                },
+                { "type": "object", "additionalProperties": { "$ref": "#/definitions/sweep_value" } },
             ],
         }),
     );

@@ -257,3 +257,247 @@ fn nations_file_outside_the_scenario_folder_is_refused() {
     assert_eq!(s.nations.len(), 2);
     assert_eq!(s.nations[1].stance, vec![0.25]);
 }
+
+// ---- [sweep] ----
+
+/// MINIMAL with one arm and a `[sweep]` section appended (line 14 is `[[arms]]`, 16 its `set`,
+/// 17 `[sweep]`).
+fn with_sweep(arm_set: &str, sweep: &str) -> String {
+    format!("{MINIMAL}[[arms]]\nname = \"a\"\nset = {{ {arm_set} }}\n[sweep]\n{sweep}")
+}
+
+fn values(s: &Scenario) -> Vec<Vec<ParamValue>> {
+    s.sweep
+        .as_ref()
+        .unwrap()
+        .points
+        .iter()
+        .map(|p| p.iter().map(|a| a.value.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn grid_points_are_the_product_in_nested_loop_order() {
+    let src = with_sweep(
+        "",
+        "method = \"grid\"\nparams = { \"alignment.confidence\" = [0.2, 0.3, 0.4], diffusion.enabled = [true, false], \"alignment.rule\" = [\"pairwise\"] }\n",
+    );
+    let s = parse_str(&src, Path::new("s.toml")).unwrap();
+    let w = s.sweep.as_ref().unwrap();
+    assert_eq!(w.method, SweepMethod::Grid);
+    assert_eq!(
+        w.params,
+        [
+            "alignment.confidence",
+            "diffusion.enabled",
+            "alignment.rule"
+        ]
+    );
+    assert_eq!(s.point_count(), 6);
+    let n = ParamValue::Number;
+    let b = ParamValue::Bool;
+    let pw = || ParamValue::Text("pairwise".into());
+    assert_eq!(
+        values(&s),
+        vec![
+            vec![n(0.2), b(true), pw()],
+            vec![n(0.2), b(false), pw()],
+            vec![n(0.3), b(true), pw()],
+            vec![n(0.3), b(false), pw()],
+            vec![n(0.4), b(true), pw()],
+            vec![n(0.4), b(false), pw()],
+        ]
+    );
+    // The scenario at a point: base, then the point's values, then the arm's `set`.
+    let at = s.at_point(3);
+    assert_eq!(at.alignment.confidence, 0.3);
+    assert!(!at.diffusion.enabled);
+    assert!(at.sweep.is_none());
+    assert_eq!(s.at_point(0).for_arm(0).alignment.confidence, 0.2);
+}
+
+#[test]
+fn no_sweep_means_one_point() {
+    let s = parse_str(MINIMAL, Path::new("s.toml")).unwrap();
+    assert_eq!(s.sweep, None);
+    assert_eq!(s.point_count(), 1);
+    assert_eq!(s.at_point(0), s);
+}
+
+#[test]
+fn latin_hypercube_points_come_from_the_master_seed() {
+    let sweep = "method = \"latin_hypercube\"\nsamples = 10\nparams = { \"alignment.confidence\" = { min = 0.1, max = 0.5 }, groups.south.openness = { min = 0.0, max = 1.0 } }\n";
+    let src = with_sweep("", sweep);
+    let s = parse_str(&src, Path::new("s.toml")).unwrap();
+    let w = s.sweep.as_ref().unwrap();
+    assert_eq!(
+        w.method,
+        SweepMethod::LatinHypercube {
+            samples: 10,
+            ranges: vec![(0.1, 0.5), (0.0, 1.0)]
+        }
+    );
+    assert_eq!(w.params, ["alignment.confidence", "groups.south.openness"]);
+    assert_eq!(s.point_count(), 10);
+    // Each of the 10 strata of each range holds exactly one point.
+    for (j, (lo, hi)) in [(0.1, 0.5), (0.0, 1.0)].into_iter().enumerate() {
+        let mut strata: Vec<usize> = values(&s)
+            .iter()
+            .map(|p| (((p[j].number() - lo) / (hi - lo)) * 10.0).floor() as usize)
+            .collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..10).collect::<Vec<_>>());
+    }
+    // Same seed, same points; another seed (in the file or via `set_seed`), other points.
+    let again = parse_str(&src, Path::new("s.toml")).unwrap();
+    assert_eq!(values(&again), values(&s));
+    let seeded = with_sweep("", sweep).replace("[sweep]", "[experiment]\nseed = 9\n[sweep]");
+    let s9 = parse_str(&seeded, Path::new("s.toml")).unwrap();
+    assert_ne!(values(&s9), values(&s));
+    let mut reseeded = s.clone();
+    reseeded.set_seed(9);
+    assert_eq!(values(&reseeded), values(&s9));
+    reseeded.set_seed(1);
+    assert_eq!(reseeded, s);
+}
+
+#[test]
+fn sweep_problems_are_located() {
+    // Lines: 17 `[sweep]`, 18 method, 19 params (or samples, then params on 20).
+    let p = problems(&with_sweep(
+        "",
+        "method = \"grid\"\nparams = { \"alignment.speed\" = [0.1], \"alignment.rate\" = [0.5, 1.5], \"bodies.none.enabled\" = [true] }\n",
+    ));
+    assert!(has(&p, 19, "sweep.params", "unknown key `speed`"), "{p:?}");
+    assert!(
+        has(
+            &p,
+            19,
+            "sweep.params.alignment.rate[1]",
+            "must lie in [0, 1]"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(&p, 19, "sweep.params", "the scenario has none"),
+        "{p:?}"
+    );
+    assert_eq!(p.len(), 3, "{p:?}");
+
+    let p = problems(&with_sweep(
+        "",
+        "method = \"latin_hypercube\"\nsamples = 4\nparams = { \"diffusion.enabled\" = { min = 0, max = 1 }, \"alignment.traits\" = { min = 2, max = 5 }, \"alignment.rate\" = { min = 0.5, max = 0.2 }, \"alignment.noise\" = { min = 0.0, max = 2.0 } }\n",
+    ));
+    assert!(
+        has(
+            &p,
+            20,
+            "sweep.params.diffusion.enabled",
+            "samples continuous numbers only"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(
+            &p,
+            20,
+            "sweep.params.alignment.traits",
+            "takes an integer in [2, 1000000]"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(
+            &p,
+            20,
+            "sweep.params.alignment.rate",
+            "`min` (0.5) must be less than `max` (0.2)"
+        ),
+        "{p:?}"
+    );
+    assert!(
+        has(
+            &p,
+            20,
+            "sweep.params.alignment.noise.max",
+            "must lie in [0, 1]"
+        ),
+        "{p:?}"
+    );
+    assert_eq!(p.len(), 4, "{p:?}");
+
+    let p = problems(&with_sweep(
+        "",
+        "method = \"random\"\nsamples = 3\nparams = {}\n",
+    ));
+    assert!(
+        has(
+            &p,
+            18,
+            "sweep.method",
+            "must be one of: `grid`, `latin_hypercube`"
+        ),
+        "{p:?}"
+    );
+
+    let p = problems(&with_sweep(
+        "",
+        "method = \"grid\"\nsamples = 3\nparams = { \"alignment.rate\" = [] }\n",
+    ));
+    assert!(has(&p, 19, "sweep.samples", "only applies to"), "{p:?}");
+    assert!(
+        has(&p, 20, "sweep.params.alignment.rate", "non-empty array"),
+        "{p:?}"
+    );
+
+    let p = problems(&with_sweep(
+        "",
+        "method = \"latin_hypercube\"\nparams = { \"alignment.rate\" = { min = 0.1, max = 0.2 } }\nextra = 1\n",
+    ));
+    assert!(has(&p, 17, "sweep.samples", "required"), "{p:?}");
+    assert!(has(&p, 20, "sweep.extra", "unknown key"), "{p:?}");
+}
+
+#[test]
+fn a_path_both_swept_and_set_by_an_arm_is_refused_naming_both() {
+    // Line 16: the arm's `set`; line 19: the sweep's params.
+    let p = problems(&with_sweep(
+        "alignment.confidence = 0.3",
+        "method = \"grid\"\nparams = { \"alignment.rate\" = [0.1], alignment.confidence = [0.2, 0.4] }\n",
+    ));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        has(
+            &p,
+            19,
+            "sweep.params.alignment.confidence",
+            "`alignment.confidence` is swept and also set by arm `a` (`alignment.confidence`)"
+        ),
+        "{p:?}"
+    );
+    let p = problems(&with_sweep(
+        "",
+        "method = \"grid\"\nparams = { \"alignment.rate\" = [0.1], alignment.rate = [0.2] }\n",
+    ));
+    assert!(!p.is_empty());
+}
+
+#[test]
+fn huge_grids_are_refused() {
+    let list = format!("[{}]", vec!["0.5"; 400].join(", "));
+    let p = problems(&with_sweep(
+        "",
+        &format!(
+            "method = \"grid\"\nparams = {{ \"alignment.rate\" = {list}, \"alignment.noise\" = {list} }}\n"
+        ),
+    ));
+    assert!(
+        has(
+            &p,
+            19,
+            "sweep.params",
+            "the grid has 160000 points (400 × 400), more than the limit of 100000"
+        ),
+        "{p:?}"
+    );
+}
