@@ -36,7 +36,14 @@ pub enum Command {
     Validate {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
+        #[arg(long)]
+        allow_outside_inputs: bool,
     },
+    /// Combine the shard folders of `run --shard` into one output folder.
+    Merge(crate::tools::merge::MergeArgs),
+    /// Write a Slurm job script that runs a scenario's shards as an array job, then merges.
+    Slurm(crate::tools::slurm::SlurmArgs),
     /// Re-simulate one run of an output folder and check it against its timeseries.csv.
     Replay {
         /// The output folder (with manifest.json and timeseries.csv).
@@ -57,6 +64,9 @@ pub enum Command {
     Describe {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
+        #[arg(long)]
+        allow_outside_inputs: bool,
     },
     /// Print a JSON Schema (draft-07) of the scenario format, for TOML editors.
     Schema,
@@ -105,6 +115,15 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Simulate only shard K of N (run indices ≡ K mod N) into a shard folder for `accord merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<experiment::Shard>,
+    /// Continue an interrupted run from its last complete chunk.
+    #[arg(long)]
+    pub resume: bool,
+    /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
+    #[arg(long)]
+    pub allow_outside_inputs: bool,
 }
 
 /// Arguments of `accord plot`.
@@ -179,7 +198,12 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Validate { scenario } => validate(&scenario),
+        Command::Validate {
+            scenario,
+            allow_outside_inputs,
+        } => validate(&scenario, load_options(allow_outside_inputs)),
+        Command::Merge(args) => crate::tools::merge::run(&args),
+        Command::Slurm(args) => crate::tools::slurm::run(&args),
         Command::Run(args) => run(&args),
         Command::Data(cmd) => data_command(&cmd),
         Command::Plot(args) => plot(&args),
@@ -202,18 +226,25 @@ fn dispatch(cli: Cli) -> Result<()> {
             print!("{}", crate::tools::schema::render());
             Ok(())
         }
-        Command::Describe { scenario } => {
-            print!(
-                "{}",
-                crate::tools::describe::describe(&scenario::load(&scenario)?)
-            );
+        Command::Describe {
+            scenario,
+            allow_outside_inputs,
+        } => {
+            let s = scenario::load_with(&scenario, &load_options(allow_outside_inputs))?;
+            print!("{}", crate::tools::describe::describe(&s));
             Ok(())
         }
     }
 }
 
-fn validate(path: &Path) -> Result<()> {
-    let s = scenario::load(path)?;
+fn load_options(allow_outside_inputs: bool) -> scenario::LoadOptions {
+    scenario::LoadOptions {
+        allow_outside_inputs,
+    }
+}
+
+fn validate(path: &Path, options: scenario::LoadOptions) -> Result<()> {
+    let s = scenario::load_with(path, &options)?;
     let points = match &s.sweep {
         Some(w) => format!(", {} sweep points", w.points.len()),
         None => String::new(),
@@ -230,7 +261,8 @@ fn validate(path: &Path) -> Result<()> {
 
 fn run(args: &RunArgs) -> Result<()> {
     let started_at = manifest::now_rfc3339();
-    let mut scenario = scenario::load(&args.scenario)?;
+    let mut scenario =
+        scenario::load_with(&args.scenario, &load_options(args.allow_outside_inputs))?;
     if let Some(r) = args.runs {
         scenario.experiment.runs = r;
     }

@@ -7,6 +7,7 @@
 mod effects;
 mod ensemble;
 pub mod seed;
+mod shard;
 pub mod stats;
 
 pub use effects::{EffectRow, paired_effects};
@@ -16,3 +17,4 @@ pub use ensemble::{
 };
 
 pub use seed::run_seed;
+pub use shard::Shard;

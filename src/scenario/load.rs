@@ -119,6 +119,21 @@ pub(crate) const WEIGHTINGS: &[&str] = &["gdp", "equal"];
 /// `[population] stance` values.
 pub(crate) const POPULATION_STANCES: &[&str] = &["uniform", "regular"];
 
+/// How strictly [`load_with`] treats the files a scenario points at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Let `nations_file` resolve (through `..` or a symlink) outside the scenario's folder
+    /// tree. Off by default, so a scenario from a colleague cannot read arbitrary files.
+    pub allow_outside_inputs: bool,
+}
+
+/// [`load`] with explicit [`LoadOptions`].
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
+    // TODO(robustness helper): honour options.allow_outside_inputs.
+    let _ = options;
+    load(path)
+}
+
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, Error> {
     // An unreadable scenario is bad input (exit 2), like a broken one.
