@@ -1,23 +1,609 @@
 //! `accord slurm`: a ready Slurm job script for a sharded ensemble (array job + merge job).
+//!
+//! The script is meant to be read before it is submitted, so it is plain bash with every
+//! path spelled out, and it is a pure function of [`Job`] ([`render`]): the same command
+//! always writes the same bytes, which is what the unit tests pin.
+//!
+//! Shape of the generated script (run with `bash FILE [TASKS]` on a login node):
+//! one `sbatch --array` job whose task K runs `accord run --shard K/N --resume` into
+//! `DIR.shards/shard-K`, and one `sbatch --dependency=afterok:<array>` job running
+//! `accord merge` into `DIR`. Both job scripts go to `sbatch` on stdin through quoted
+//! here-documents, so nothing in them is expanded on the login node and the submitted text
+//! is exactly what the generated file shows.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::cli::{Effects, States};
 use crate::error::{Error, Result};
+use crate::scenario;
 
 /// Arguments of `accord slurm`.
 #[derive(Debug, clap::Args)]
 pub struct SlurmArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of shards (array tasks).
+    /// Number of shards (array tasks); at most the number of runs per arm.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub shards: u32,
+    /// Output folder the merge job writes (default: `output/<scenario name>`); shards and
+    /// logs go to `<DIR>.shards/`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The job script to write (default: `<DIR>.slurm.sh`).
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Replace an existing job script, and let the merge job replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Slurm partition for both jobs (default: the cluster's default partition).
+    #[arg(long)]
+    pub partition: Option<String>,
+    /// Slurm time limit of each task and of the merge job, e.g. `02:00:00`.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// CPUs per array task; each task runs with as many worker threads.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub cpus_per_task: u16,
+    /// Runs per arm (overrides `[experiment] runs`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: Option<u32>,
+    /// Master seed (overrides `[experiment] seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Which nation states the shards record for states.csv.
+    #[arg(long, value_enum)]
+    pub states: Option<States>,
+    /// Paired effects the merge computes: at the final recorded step, or at every one.
+    #[arg(long, value_enum)]
+    pub effects: Option<Effects>,
+    /// The accord binary the jobs run (default: this one); must be reachable from the
+    /// compute nodes at the same path.
+    #[arg(long, value_name = "PATH")]
+    pub accord: Option<PathBuf>,
+    /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
+    #[arg(long)]
+    pub allow_outside_inputs: bool,
 }
 
-/// Writes the job script described by `args`.
+/// Everything the job script depends on, resolved: absolute paths as text, counts as numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Scenario name, used in job names.
+    pub name: String,
+    /// Absolute path of the accord binary.
+    pub accord: String,
+    /// Absolute path of the scenario file.
+    pub scenario: String,
+    /// Absolute path of the output folder the merge writes.
+    pub out: String,
+    /// Absolute path of the job script itself (for the usage lines in its header).
+    pub script: String,
+    /// Number of shards = array tasks.
+    pub shards: u32,
+    /// Runs per arm after `--runs` (for the header only).
+    pub runs_per_arm: u32,
+    /// `--runs` as given, passed on to every task.
+    pub runs: Option<u32>,
+    /// `--seed` as given, passed on to every task.
+    pub seed: Option<u64>,
+    /// `--states` as given, passed on to every task.
+    pub states: Option<States>,
+    /// `--effects` as given, passed on to the merge.
+    pub effects: Option<Effects>,
+    /// `--allow-outside-inputs`, passed on to every task.
+    pub allow_outside_inputs: bool,
+    /// CPUs (and worker threads) per task.
+    pub cpus_per_task: u16,
+    /// Slurm partition, if not the default.
+    pub partition: Option<String>,
+    /// Slurm time limit, if not the partition's default.
+    pub time: Option<String>,
+    /// Whether the merge may replace an existing output folder.
+    pub force: bool,
+}
+
+impl Job {
+    /// `<DIR>.shards`: a sibling of the output folder rather than a child, so the merge can
+    /// write the output folder atomically (rename into place) without touching the shards.
+    pub fn shards_dir(&self) -> String {
+        format!("{}.shards", self.out)
+    }
+}
+
+/// Writes the job script described by `args` and prints how to submit it.
 pub fn run(args: &SlurmArgs) -> Result<()> {
-    Err(Error::Usage(format!(
-        "accord slurm is not implemented yet ({} shards requested)",
-        args.shards
-    )))
+    let options = crate::scenario::LoadOptions {
+        allow_outside_inputs: args.allow_outside_inputs,
+    };
+    // A broken scenario is reported here, on the login node, not by N failing array tasks.
+    let scenario = scenario::load_with(&args.scenario, &options)?;
+    let runs_per_arm = args.runs.unwrap_or(scenario.experiment.runs);
+    if args.shards > runs_per_arm {
+        return Err(Error::Usage(format!(
+            "`--shards {}` is more than the {runs_per_arm} runs per arm; every shard needs at \
+             least one run, so use at most {runs_per_arm} shards (or more `--runs`)",
+            args.shards
+        )));
+    }
+
+    let out = absolute(
+        &args
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("output").join(&scenario.name)),
+    )?;
+    if out.file_name().is_none() {
+        return Err(Error::Usage(format!(
+            "output path `{}` does not name a folder",
+            out.display()
+        )));
+    }
+    if out.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "output folder `{}` already exists; pass --force to let the merge job replace it",
+            out.display()
+        )));
+    }
+    let script = match &args.script {
+        Some(s) => absolute(s)?,
+        None => {
+            let mut s = out.clone().into_os_string();
+            s.push(".slurm.sh");
+            PathBuf::from(s)
+        }
+    };
+    if script.is_dir() {
+        return Err(Error::Usage(format!(
+            "`{}` is a folder; give the path of the job script to write",
+            script.display()
+        )));
+    }
+    if script.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "job script `{}` already exists; pass --force to replace it",
+            script.display()
+        )));
+    }
+    let accord = match &args.accord {
+        Some(p) => absolute(p)?,
+        None => std::env::current_exe().map_err(|e| Error::io("locate", "accord binary", e))?,
+    };
+    if !accord.is_file() {
+        return Err(Error::Usage(format!(
+            "accord binary `{}` is not a file; pass --accord with the path the compute nodes \
+             should run",
+            accord.display()
+        )));
+    }
+    // Canonical, so the jobs read the very file validated here whatever folder they start in.
+    let scenario_path = std::fs::canonicalize(&args.scenario)
+        .map_err(|e| Error::io("resolve", &args.scenario, e))?;
+
+    let job = Job {
+        name: scenario.name.clone(),
+        accord: script_text(&accord)?,
+        scenario: script_text(&scenario_path)?,
+        out: script_text(&out)?,
+        script: script_text(&script)?,
+        shards: args.shards,
+        runs_per_arm,
+        runs: args.runs,
+        seed: args.seed,
+        states: args.states,
+        effects: args.effects,
+        allow_outside_inputs: args.allow_outside_inputs,
+        cpus_per_task: args.cpus_per_task,
+        partition: args.partition.clone(),
+        time: args.time.clone(),
+        force: args.force,
+    };
+    for (what, value) in [("--partition", &job.partition), ("--time", &job.time)] {
+        if value.as_deref().is_some_and(|v| v.contains(['\n', '\r'])) {
+            return Err(Error::Usage(format!("{what} must be one line")));
+        }
+    }
+
+    if let Some(parent) = script.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+    }
+    std::fs::write(&script, render(&job)).map_err(|e| Error::io("write", &script, e))?;
+
+    let per_task = runs_per_arm.div_ceil(job.shards);
+    println!(
+        "wrote {}: {} array tasks of up to {per_task} runs per arm each ({runs_per_arm} in all), \
+         then a merge into {}",
+        script.display(),
+        job.shards,
+        out.display()
+    );
+    if Path::new(&job.shards_dir()).exists() {
+        println!(
+            "note: {} exists; the tasks resume the shards in it, and refuse any written with \
+             other settings",
+            job.shards_dir()
+        );
+    }
+    println!(
+        "submit it from a Slurm login node with: bash {}",
+        quote(&job.script)
+    );
+    Ok(())
+}
+
+/// `path` made absolute against the current folder (without resolving symlinks, so a path
+/// the user chose through a symlinked folder stays as they wrote it).
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).map_err(|e| Error::io("resolve", path, e))?;
+    // Collecting the components drops `.` and a trailing `/`, so `out/` gives `out.shards`.
+    Ok(abs.components().collect())
+}
+
+/// A path as script text: UTF-8 and on one line, since a newline would end a here-document
+/// line or an `#SBATCH`-style option early.
+fn script_text(path: &Path) -> Result<String> {
+    let text = path.to_str().ok_or_else(|| {
+        Error::Usage(format!(
+            "path `{}` is not valid UTF-8; the job script cannot name it",
+            path.display()
+        ))
+    })?;
+    if text.contains(['\n', '\r']) {
+        return Err(Error::Usage(format!(
+            "path `{}` contains a line break; the job script cannot name it",
+            path.display()
+        )));
+    }
+    Ok(text.to_string())
+}
+
+/// `s` as one shell word: unchanged when it holds only characters no shell treats
+/// specially, else in single quotes (each `'` written as `'\''`).
+pub fn quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./,:@%+=".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Slurm expands `%` patterns (`%a`, `%j`, …) in `--output` file names; a literal `%` in the
+/// folder must be doubled.
+fn slurm_filename(s: &str) -> String {
+    s.replace('%', "%%")
+}
+
+/// `s` for use inside a double-quoted shell string: `\`, `"`, `$` and `` ` `` escaped.
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn states_name(s: States) -> &'static str {
+    match s {
+        States::None => "none",
+        States::Final => "final",
+        States::All => "all",
+    }
+}
+
+fn effects_name(e: Effects) -> &'static str {
+    match e {
+        Effects::Final => "final",
+        Effects::All => "all",
+    }
+}
+
+/// The job script's text.
+pub fn render(job: &Job) -> String {
+    let n = job.shards;
+    let last = n - 1;
+    let shards_dir = job.shards_dir();
+    let script = quote(&job.script);
+    let accord = quote(&job.accord);
+
+    let mut sbatch_common = String::new();
+    if let Some(p) = &job.partition {
+        sbatch_common.push_str(&format!(" --partition={}", quote(p)));
+    }
+    if let Some(t) = &job.time {
+        sbatch_common.push_str(&format!(" --time={}", quote(t)));
+    }
+
+    let mut task = format!(
+        "exec {accord} run {} --shard \"$SLURM_ARRAY_TASK_ID/{n}\" --out {}/shard-\"$SLURM_ARRAY_TASK_ID\" \
+         --resume --quiet --threads \"${{SLURM_CPUS_PER_TASK:-{}}}\"",
+        quote(&job.scenario),
+        quote(&shards_dir),
+        job.cpus_per_task,
+    );
+    if let Some(r) = job.runs {
+        task.push_str(&format!(" --runs {r}"));
+    }
+    if let Some(s) = job.seed {
+        task.push_str(&format!(" --seed {s}"));
+    }
+    if let Some(s) = job.states {
+        task.push_str(&format!(" --states {}", states_name(s)));
+    }
+    if job.allow_outside_inputs {
+        task.push_str(" --allow-outside-inputs");
+    }
+
+    // Brace expansion, not a glob: the shards come in index order, a missing one is reported
+    // by the merge instead of silently left out, and stale folders from an earlier submission
+    // with more shards are not picked up.
+    let mut merge = format!(
+        "{accord} merge {}/shard-{{0..{last}}} --out {}",
+        quote(&shards_dir),
+        quote(&job.out)
+    );
+    if let Some(e) = job.effects {
+        merge.push_str(&format!(" --effects {}", effects_name(e)));
+    }
+    if job.force {
+        merge.push_str(" --force");
+    }
+
+    let out_check = if job.force {
+        "# Generated with --force: the merge job replaces an existing output folder.\n".to_string()
+    } else {
+        "if [ -e \"$out\" ]; then\n  \
+         echo \"error: output folder \\`$out\\` already exists; move it away, or regenerate this script with \\`accord slurm --force\\` to let the merge replace it\" >&2\n  \
+         exit 2\nfi\n"
+            .to_string()
+    };
+
+    format!(
+        r#"#!/usr/bin/env bash
+# Slurm jobs for scenario `{name}`, written by `accord slurm` (accord {version}):
+# an array of {n} tasks, task K simulating shard K/{n} of the {runs} runs per arm into
+# {shards_q}/shard-K, then a job that merges the shards into
+# {out_q}
+# once every task has succeeded. Slurm logs go to {shards_q}/logs/.
+#
+# Submit from a Slurm login node, from any folder:
+#   bash {script}          # every shard, then the merge
+#   bash {script} 1,3      # only tasks 1 and 3 (e.g. after they failed), then the merge
+# Re-submitting is safe: every task passes --resume, so a finished shard is kept and an
+# interrupted one continues from its last complete chunk.
+set -euo pipefail
+
+out={out_q}
+shards={shards_q}
+logs={logs_q}
+tasks=${{1:-0-{last}}}
+
+if ! command -v sbatch >/dev/null 2>&1; then
+  echo "error: sbatch not found; run this script on a Slurm login node" >&2
+  exit 1
+fi
+{out_check}mkdir -p "$shards/logs"
+
+array_job=$(sbatch --parsable --job-name={job_name} --array="$tasks" --cpus-per-task={cpus}{common} --output="$logs/shard-%a.%A.out" <<'ACCORD_SHARD_TASK'
+#!/bin/bash
+set -euo pipefail
+{task}
+ACCORD_SHARD_TASK
+)
+array_job=${{array_job%%;*}}
+
+if ! merge_job=$(sbatch --parsable --job-name={merge_name} --dependency=afterok:"$array_job" --kill-on-invalid-dep=yes{common} --output="$logs/merge.%j.out" <<'ACCORD_MERGE_TASK'
+#!/bin/bash
+set -euo pipefail
+exec {merge}
+ACCORD_MERGE_TASK
+); then
+  echo "error: the merge job was not submitted; array job $array_job runs anyway, merge its shards by hand when it has finished:" >&2
+  echo "  {merge_echo}" >&2
+  exit 1
+fi
+merge_job=${{merge_job%%;*}}
+
+echo "submitted array job $array_job (tasks $tasks of 0-{last}) and merge job $merge_job (starts when every task has succeeded)"
+echo "watch: squeue -j $array_job,$merge_job; logs: $shards/logs/"
+echo "output after the merge: $out"
+"#,
+        name = job.name,
+        job_name = quote(&format!("accord-{}", job.name)),
+        merge_name = quote(&format!("accord-{}-merge", job.name)),
+        version = env!("CARGO_PKG_VERSION"),
+        runs = job.runs_per_arm,
+        shards_q = quote(&shards_dir),
+        out_q = quote(&job.out),
+        logs_q = quote(&slurm_filename(&format!("{shards_dir}/logs"))),
+        cpus = job.cpus_per_task,
+        common = sbatch_common,
+        merge_echo = double_quoted(&merge),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> Job {
+        Job {
+            name: "quickstart".to_string(),
+            accord: "/opt/accord/bin/accord".to_string(),
+            scenario: "/home/ana/study/quickstart.toml".to_string(),
+            out: "/scratch/ana/quickstart".to_string(),
+            script: "/scratch/ana/quickstart.slurm.sh".to_string(),
+            shards: 4,
+            runs_per_arm: 200,
+            runs: None,
+            seed: Some(7),
+            states: Some(States::Final),
+            effects: Some(Effects::All),
+            allow_outside_inputs: false,
+            cpus_per_task: 2,
+            partition: Some("short".to_string()),
+            time: Some("02:00:00".to_string()),
+            force: false,
+        }
+    }
+
+    #[test]
+    fn quote_leaves_plain_words_and_single_quotes_the_rest() {
+        assert_eq!(quote("/a/b-c_d.toml"), "/a/b-c_d.toml");
+        assert_eq!(quote("02:00:00"), "02:00:00");
+        assert_eq!(quote("my study/x"), "'my study/x'");
+        assert_eq!(quote("it's"), r"'it'\''s'");
+        assert_eq!(quote("$HOME"), "'$HOME'");
+        assert_eq!(quote("a\"b"), "'a\"b'");
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("~/x"), "'~/x'");
+    }
+
+    #[test]
+    fn double_quoted_escapes_what_double_quotes_expand() {
+        assert_eq!(
+            double_quoted(r#"a "b" $c `d` \e"#),
+            r#"a \"b\" \$c \`d\` \\e"#
+        );
+    }
+
+    #[test]
+    fn render_writes_the_expected_script() {
+        let expected = format!(
+            r#"#!/usr/bin/env bash
+# Slurm jobs for scenario `quickstart`, written by `accord slurm` (accord {version}):
+# an array of 4 tasks, task K simulating shard K/4 of the 200 runs per arm into
+# /scratch/ana/quickstart.shards/shard-K, then a job that merges the shards into
+# /scratch/ana/quickstart
+# once every task has succeeded. Slurm logs go to /scratch/ana/quickstart.shards/logs/.
+#
+# Submit from a Slurm login node, from any folder:
+#   bash /scratch/ana/quickstart.slurm.sh          # every shard, then the merge
+#   bash /scratch/ana/quickstart.slurm.sh 1,3      # only tasks 1 and 3 (e.g. after they failed), then the merge
+# Re-submitting is safe: every task passes --resume, so a finished shard is kept and an
+# interrupted one continues from its last complete chunk.
+set -euo pipefail
+
+out=/scratch/ana/quickstart
+shards=/scratch/ana/quickstart.shards
+logs=/scratch/ana/quickstart.shards/logs
+tasks=${{1:-0-3}}
+
+if ! command -v sbatch >/dev/null 2>&1; then
+  echo "error: sbatch not found; run this script on a Slurm login node" >&2
+  exit 1
+fi
+if [ -e "$out" ]; then
+  echo "error: output folder \`$out\` already exists; move it away, or regenerate this script with \`accord slurm --force\` to let the merge replace it" >&2
+  exit 2
+fi
+mkdir -p "$shards/logs"
+
+array_job=$(sbatch --parsable --job-name=accord-quickstart --array="$tasks" --cpus-per-task=2 --partition=short --time=02:00:00 --output="$logs/shard-%a.%A.out" <<'ACCORD_SHARD_TASK'
+#!/bin/bash
+set -euo pipefail
+exec /opt/accord/bin/accord run /home/ana/study/quickstart.toml --shard "$SLURM_ARRAY_TASK_ID/4" --out /scratch/ana/quickstart.shards/shard-"$SLURM_ARRAY_TASK_ID" --resume --quiet --threads "${{SLURM_CPUS_PER_TASK:-2}}" --seed 7 --states final
+ACCORD_SHARD_TASK
+)
+array_job=${{array_job%%;*}}
+
+if ! merge_job=$(sbatch --parsable --job-name=accord-quickstart-merge --dependency=afterok:"$array_job" --kill-on-invalid-dep=yes --partition=short --time=02:00:00 --output="$logs/merge.%j.out" <<'ACCORD_MERGE_TASK'
+#!/bin/bash
+set -euo pipefail
+exec /opt/accord/bin/accord merge /scratch/ana/quickstart.shards/shard-{{0..3}} --out /scratch/ana/quickstart --effects all
+ACCORD_MERGE_TASK
+); then
+  echo "error: the merge job was not submitted; array job $array_job runs anyway, merge its shards by hand when it has finished:" >&2
+  echo "  /opt/accord/bin/accord merge /scratch/ana/quickstart.shards/shard-{{0..3}} --out /scratch/ana/quickstart --effects all" >&2
+  exit 1
+fi
+merge_job=${{merge_job%%;*}}
+
+echo "submitted array job $array_job (tasks $tasks of 0-3) and merge job $merge_job (starts when every task has succeeded)"
+echo "watch: squeue -j $array_job,$merge_job; logs: $shards/logs/"
+echo "output after the merge: $out"
+"#,
+            version = env!("CARGO_PKG_VERSION")
+        );
+        let got = render(&job());
+        for (i, (g, e)) in got.lines().zip(expected.lines()).enumerate() {
+            assert_eq!(g, e, "line {}", i + 1);
+        }
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn render_is_deterministic() {
+        assert_eq!(render(&job()), render(&job()));
+    }
+
+    #[test]
+    fn paths_with_spaces_quotes_and_percent_are_quoted_for_the_shell_and_for_slurm() {
+        let j = Job {
+            accord: "/opt/my tools/accord".to_string(),
+            scenario: "/home/ana/Ana's study/s.toml".to_string(),
+            out: "/scratch/100% \"done\"".to_string(),
+            script: "/scratch/run me.sh".to_string(),
+            ..job()
+        };
+        let text = render(&j);
+        let has = |line: &str| {
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing line:\n{line}\nin:\n{text}"
+            );
+        };
+        has("out='/scratch/100% \"done\"'");
+        has("shards='/scratch/100% \"done\".shards'");
+        // Slurm would read `% "` as a pattern in --output; doubled, it is a literal `%`.
+        has("logs='/scratch/100%% \"done\".shards/logs'");
+        has(
+            "exec '/opt/my tools/accord' run '/home/ana/Ana'\\''s study/s.toml' --shard \
+             \"$SLURM_ARRAY_TASK_ID/4\" --out '/scratch/100% \"done\".shards'/shard-\"$SLURM_ARRAY_TASK_ID\" \
+             --resume --quiet --threads \"${SLURM_CPUS_PER_TASK:-2}\" --seed 7 --states final",
+        );
+        has(
+            "exec '/opt/my tools/accord' merge '/scratch/100% \"done\".shards'/shard-{0..3} \
+             --out '/scratch/100% \"done\"' --effects all",
+        );
+        has("#   bash '/scratch/run me.sh'          # every shard, then the merge");
+    }
+
+    #[test]
+    fn options_given_are_passed_on_and_absent_ones_left_to_the_defaults() {
+        let bare = Job {
+            seed: None,
+            states: None,
+            effects: None,
+            partition: None,
+            time: None,
+            cpus_per_task: 1,
+            shards: 1,
+            ..job()
+        };
+        let text = render(&bare);
+        assert!(text.contains("--threads \"${SLURM_CPUS_PER_TASK:-1}\"\nACCORD_SHARD_TASK\n"));
+        assert!(text.contains("shard-{0..0} --out /scratch/ana/quickstart\nACCORD_MERGE_TASK\n"));
+        assert!(text.contains("tasks=${1:-0-0}\n"));
+        assert!(!text.contains("--partition") && !text.contains("--time"));
+
+        let full = Job {
+            runs: Some(50),
+            allow_outside_inputs: true,
+            force: true,
+            ..job()
+        };
+        let text = render(&full);
+        assert!(text.contains(
+            "--threads \"${SLURM_CPUS_PER_TASK:-2}\" --runs 50 --seed 7 --states final \
+             --allow-outside-inputs\n"
+        ));
+        assert!(text.contains("--out /scratch/ana/quickstart --effects all --force\n"));
+        // With --force the script does not stop at an existing output folder.
+        assert!(!text.contains("already exists"));
+    }
 }
