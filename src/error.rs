@@ -73,6 +73,9 @@ pub enum Error {
     /// The run was interrupted (Ctrl-C); nothing was written.
     #[error("interrupted; no output was written and any previous output folder is unchanged")]
     Interrupted,
+    /// A chunked run was interrupted: finished chunks are kept for `--resume`.
+    #[error("{0}")]
+    Paused(String),
 }
 
 fn render_problems(problems: &[Problem]) -> String {
@@ -97,7 +100,8 @@ impl Error {
             Error::Io { .. }
             | Error::Chart { .. }
             | Error::ReplayMismatch(_)
-            | Error::Interrupted => 1,
+            | Error::Interrupted
+            | Error::Paused(_) => 1,
         }
     }
 

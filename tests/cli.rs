@@ -242,7 +242,7 @@ fn output_path_that_is_a_file_is_refused() {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_leaves_no_folder_and_keeps_the_previous_one() {
+fn ctrl_c_keeps_finished_chunks_and_the_previous_folder() {
     use std::process::{Command as Std, Stdio};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -266,15 +266,24 @@ fn ctrl_c_leaves_no_folder_and_keeps_the_previous_one() {
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(
-        stderr.contains("interrupted; no output was written"),
+        stderr.contains("interrupted: ") && stderr.contains("nothing was written"),
         "{stderr}"
+    );
+    assert!(
+        stderr.contains("--resume"),
+        "says how to continue: {stderr}"
     );
     assert_eq!(
         std::fs::read_to_string(out.join("keep.txt")).unwrap(),
         "previous results"
     );
-    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(entries.len(), 1, "only the previous folder remains");
+    let mut entries: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    // The previous folder, and the hidden store of finished chunks that --resume continues.
+    assert_eq!(entries, [".out.partial", "out"]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use accord::experiment::{EnsembleConfig, run_ensemble, summarize};
+use accord::experiment::{EnsembleConfig, RunSource, run_ensemble, summarize};
 use accord::output::{write_summary, write_timeseries};
 use accord::scenario::parse_str;
 
@@ -23,8 +23,8 @@ fn quickstart_short_run_matches_the_golden_files() {
     write_timeseries(&dir.path().join("timeseries.csv"), &ensemble).unwrap();
     write_summary(
         &dir.path().join("summary.csv"),
-        &ensemble,
-        &summarize(&ensemble),
+        &ensemble.layout(),
+        &summarize(&ensemble).unwrap(),
     )
     .unwrap();
     for file in ["timeseries.csv", "summary.csv"] {

@@ -5,8 +5,10 @@
 //! change. Statistics of these paired differences are far tighter than a comparison of
 //! the two arms' means, because the shared noise cancels.
 
-use super::ensemble::Ensemble;
+use super::ensemble::{batches, per_column};
+use super::source::RunSource;
 use super::stats::{Summary, summarize};
+use crate::error::Result;
 
 /// One row of `effects.csv`.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,55 +34,66 @@ pub struct EffectRow {
 /// Paired effects of every arm except `reference`, for every metric, at the final recorded
 /// step or (with `all_steps`) at every recorded step, at every sweep point (arm and reference
 /// at the same point). Rows are ordered by point, arm, step, metric.
-pub fn paired_effects(e: &Ensemble, reference: usize, all_steps: bool) -> Vec<EffectRow> {
-    let arms = e.arms.len();
+pub fn paired_effects(
+    src: &(impl RunSource + ?Sized),
+    reference: usize,
+    all_steps: bool,
+) -> Result<Vec<EffectRow>> {
+    let l = src.layout();
+    let arms = l.arms.len();
     if arms == 0 || reference >= arms {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let runs = e.runs_per_arm();
-    let step_indices: Vec<usize> = if all_steps {
-        (0..e.steps.len()).collect()
+    let m = l.metric_names.len().max(1);
+    let groups = if all_steps {
+        0..l.groups()
     } else {
-        e.steps.len().checked_sub(1).into_iter().collect()
+        l.groups().saturating_sub(l.metric_names.len())..l.groups()
     };
     let mut rows = Vec::new();
-    let mut diffs = Vec::with_capacity(runs);
-    let cells = (0..e.points).flat_map(|p| (0..arms).map(move |a| (p, a)));
+    let cells = (0..l.points).flat_map(|p| (0..arms).map(move |a| (p, a)));
     for (point, arm) in cells.filter(|(_, a)| *a != reference) {
-        let reference_runs = e.arm_runs(point, reference);
-        let arm_runs = e.arm_runs(point, arm);
-        for &si in &step_indices {
-            for metric in 0..e.metric_names.len() {
-                diffs.clear();
-                for (a, r) in arm_runs.iter().zip(reference_runs) {
-                    if let (Some(x), Some(y)) =
-                        (a.output.metrics[si][metric], r.output.metrics[si][metric])
-                        && (x - y).is_finite()
-                    {
-                        diffs.push(x - y);
-                    }
-                }
-                let n = diffs.len().max(1) as f64;
+        // Two cells' columns are held at once: half the budget each.
+        for batch in batches(groups.clone(), l.runs, 2) {
+            let a = src.columns(l.cell(point, arm), batch.clone())?;
+            let r = src.columns(l.cell(point, reference), batch.clone())?;
+            let len = a.len() / batch.len().max(1);
+            let diffs: Vec<f64> = a.iter().zip(&r).map(|(x, y)| x - y).collect();
+            let effects = per_column(&diffs, batch.len(), effect_of);
+            debug_assert_eq!(len * batch.len(), diffs.len());
+            for (g, (summary, share_lower, share_higher)) in batch.zip(effects) {
                 rows.push(EffectRow {
                     point,
                     arm,
                     reference,
-                    metric,
-                    step: e.steps[si],
-                    summary: summarize(&diffs),
-                    share_lower: diffs.iter().filter(|d| **d < 0.0).count() as f64 / n,
-                    share_higher: diffs.iter().filter(|d| **d > 0.0).count() as f64 / n,
+                    metric: g % m,
+                    step: l.steps[g / m],
+                    summary,
+                    share_lower,
+                    share_higher,
                 });
             }
         }
     }
-    rows
+    Ok(rows)
+}
+
+/// Statistics of one column of paired differences; runs where either arm is undefined give a
+/// non-finite difference and are left out.
+fn effect_of(diffs: &[f64]) -> (Option<Summary>, f64, f64) {
+    let finite: Vec<f64> = diffs.iter().copied().filter(|d| d.is_finite()).collect();
+    let n = finite.len().max(1) as f64;
+    (
+        summarize(&finite),
+        finite.iter().filter(|d| **d < 0.0).count() as f64 / n,
+        finite.iter().filter(|d| **d > 0.0).count() as f64 / n,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::RunRecord;
+    use crate::experiment::{Ensemble, RunRecord};
     use crate::model::RunOutput;
 
     /// Two arms × 3 runs × 1 step × 1 metric with the given values.
@@ -114,7 +127,7 @@ mod tests {
     fn hand_computed_paired_differences() {
         // Differences: 0.1 − 0.5 = −0.4, 0.3 − 0.4 = −0.1, 0.6 − 0.4 = 0.2 (ties none).
         let e = ensemble([0.5, 0.4, 0.4], [Some(0.1), Some(0.3), Some(0.6)]);
-        let rows = paired_effects(&e, 0, false);
+        let rows = paired_effects(&e, 0, false).unwrap();
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
         assert_eq!((r.arm, r.reference, r.metric, r.step), (1, 0, 0, 5));
@@ -132,7 +145,7 @@ mod tests {
     #[test]
     fn runs_undefined_in_either_arm_are_left_out() {
         let e = ensemble([0.5, 0.4, 0.4], [Some(0.1), None, Some(0.6)]);
-        let s = paired_effects(&e, 0, false)[0].summary.unwrap();
+        let s = paired_effects(&e, 0, false).unwrap()[0].summary.unwrap();
         assert_eq!(s.n, 2);
         assert!((s.mean - (-0.1)).abs() < 1e-12);
     }
@@ -140,7 +153,7 @@ mod tests {
     #[test]
     fn the_reference_can_be_any_arm() {
         let e = ensemble([0.5, 0.4, 0.4], [Some(0.1), Some(0.3), Some(0.6)]);
-        let rows = paired_effects(&e, 1, true);
+        let rows = paired_effects(&e, 1, true).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].arm, rows[0].reference), (0, 1));
         assert!((rows[0].summary.unwrap().mean - 0.1).abs() < 1e-12);

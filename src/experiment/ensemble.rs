@@ -5,6 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::seed::run_seed;
+use std::ops::Range;
+
+use super::source::RunSource;
 use super::stats::{Summary, summarize as summarize_values};
 use crate::error::{Error, Result};
 use crate::metrics::metric_names_with;
@@ -230,30 +233,55 @@ pub struct SummaryRow {
     pub summary: Option<Summary>,
 }
 
+/// Bytes of column data the statistics hold at once: with a million runs per arm one
+/// (metric, step) column is 8 MB, so columns are taken in batches within this budget.
+const COLUMN_BUDGET: usize = 64 << 20;
+
+/// `groups` split into batches whose columns of `runs` values fit [`COLUMN_BUDGET`] / `share`.
+pub(crate) fn batches(groups: Range<usize>, runs: u32, share: usize) -> Vec<Range<usize>> {
+    let per = (COLUMN_BUDGET / share.max(1) / (runs.max(1) as usize * 8)).max(1);
+    groups
+        .clone()
+        .step_by(per)
+        .map(|start| start..(start + per).min(groups.end))
+        .collect()
+}
+
 /// Summaries per sweep point, arm, recorded step and metric, in that order. Values are taken
-/// in run order, so the floating-point sums are the same on every machine and thread count.
-pub fn summarize(e: &Ensemble) -> Vec<SummaryRow> {
-    let cells = e.points * e.arms.len();
-    let mut rows = Vec::with_capacity(cells * e.steps.len() * e.metric_names.len());
-    let mut values = Vec::with_capacity(e.runs_per_arm());
-    for (point, arm) in (0..e.points).flat_map(|p| (0..e.arms.len()).map(move |a| (p, a))) {
-        let runs = e.arm_runs(point, arm);
-        for (si, &step) in e.steps.iter().enumerate() {
-            for metric in 0..e.metric_names.len() {
-                values.clear();
-                values.extend(
-                    runs.iter()
-                        .map(|r| r.output.metrics[si][metric].unwrap_or(f64::NAN)),
-                );
+/// in run order, so the floating-point sums are the same on every machine, thread count and
+/// shard split; memory is bounded by [`COLUMN_BUDGET`], not by the number of runs.
+pub fn summarize(src: &(impl RunSource + ?Sized)) -> Result<Vec<SummaryRow>> {
+    let l = src.layout();
+    let m = l.metric_names.len().max(1);
+    let mut rows = Vec::with_capacity(l.cells() * l.groups());
+    for cell in 0..l.cells() {
+        let (point, arm) = l.cell_of(cell);
+        for batch in batches(0..l.groups(), l.runs, 1) {
+            let columns = src.columns(cell, batch.clone())?;
+            let summaries = per_column(&columns, batch.len(), summarize_values);
+            for (g, summary) in batch.zip(summaries) {
                 rows.push(SummaryRow {
                     point,
                     arm,
-                    step,
-                    metric,
-                    summary: summarize_values(&values),
+                    step: l.steps[g / m],
+                    metric: g % m,
+                    summary,
                 });
             }
         }
     }
-    rows
+    Ok(rows)
+}
+
+/// `f` of each of the `count` equal columns packed in `values`, in parallel, in column order.
+pub(crate) fn per_column<T: Send>(
+    values: &[f64],
+    count: usize,
+    f: impl Fn(&[f64]) -> T + Sync + Send,
+) -> Vec<T> {
+    let len = values.len() / count.max(1);
+    if len == 0 {
+        return (0..count).map(|_| f(&[])).collect();
+    }
+    values.par_chunks(len).map(f).collect()
 }

@@ -4,11 +4,14 @@
 //! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
 //! on the thread count or on scheduling.
 
+pub mod chunk;
 mod effects;
 mod ensemble;
 pub mod seed;
 mod shard;
+mod source;
 pub mod stats;
+pub mod store;
 
 pub use effects::{EffectRow, paired_effects};
 pub use ensemble::{
@@ -18,3 +21,4 @@ pub use ensemble::{
 
 pub use seed::run_seed;
 pub use shard::Shard;
+pub use source::{Layout, RunSource, RunView};

@@ -9,7 +9,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Shard `index` of `count` (0-based, `index < count`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Shard {
     /// K: which residue class of run indices.
     pub index: u32,

@@ -74,6 +74,29 @@ fn sibling(final_path: &Path, kind: &str) -> crate::Result<PathBuf> {
     Ok(final_path.with_file_name(hidden))
 }
 
+/// Fails like [`StagedDir::create`] would for `final_path` (an existing folder without
+/// `force`, or a file), without creating anything: lets a long run refuse its output before it
+/// starts rather than after.
+pub fn check_target(final_path: &Path, force: bool) -> crate::Result<()> {
+    match occupant(final_path)? {
+        Occupant::NotFolder => Err(not_a_folder(final_path)),
+        Occupant::Folder if !force => Err(Error::OutputExists(final_path.to_path_buf())),
+        Occupant::Folder | Occupant::Nothing => Ok(()),
+    }
+}
+
+/// Where an unfinished run of `final_path` keeps its finished chunks: the hidden sibling
+/// `.<final name>.partial`, on the same filesystem, found again by `--resume`.
+pub fn partial_path(final_path: &Path) -> PathBuf {
+    let name = final_path
+        .file_name()
+        .map_or_else(|| OsString::from("output"), OsString::from);
+    let mut hidden = OsString::from(".");
+    hidden.push(name);
+    hidden.push(".partial");
+    final_path.with_file_name(hidden)
+}
+
 impl StagedDir {
     /// Starts writing a folder that will appear at `final_path`.
     ///
@@ -82,13 +105,7 @@ impl StagedDir {
     /// with a folder is never what was meant). Creates missing parent folders and a temporary
     /// folder `.<final name>.tmp-<pid>-<counter>` next to the final one.
     pub fn create(final_path: &Path, force: bool) -> crate::Result<StagedDir> {
-        match occupant(final_path)? {
-            Occupant::NotFolder => return Err(not_a_folder(final_path)),
-            Occupant::Folder if !force => {
-                return Err(Error::OutputExists(final_path.to_path_buf()));
-            }
-            Occupant::Folder | Occupant::Nothing => {}
-        }
+        check_target(final_path, force)?;
         if let Some(parent) = final_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::scenario::Scenario;
 
 /// An input file and its SHA-256.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Input {
     /// Path as given.
     pub path: String,

@@ -5,9 +5,13 @@
 //! same bytes on any machine and thread count; only the manifest's times differ.
 
 pub mod atomic;
+mod folder;
 pub mod format;
+mod location;
 pub mod manifest;
 mod tables;
+pub use folder::{Results, manifest_for, write_folder};
+pub use location::check_output_location;
 pub use tables::{
     param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
     write_timeseries,

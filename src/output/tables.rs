@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::format::{fmt_f64, fmt_opt};
 use crate::error::{Error, Result};
-use crate::experiment::{EffectRow, Ensemble, SummaryRow};
+use crate::experiment::{EffectRow, Layout, RunSource, SummaryRow};
 use crate::scenario::{ParamValue, Sweep};
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
@@ -19,7 +19,7 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
 }
 
 /// `point,` before the header of a sweep's tables; nothing without a sweep.
-fn point_header(e: &Ensemble) -> Vec<String> {
+fn point_header(e: &Layout) -> Vec<String> {
     if e.sweep {
         vec!["point".to_string()]
     } else {
@@ -54,21 +54,27 @@ pub fn param_text(v: &ParamValue) -> String {
 
 /// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step
 /// (with a leading `point` column for a sweep).
-pub fn write_timeseries(path: &Path, e: &Ensemble) -> Result<()> {
+pub fn write_timeseries(path: &Path, src: &(impl RunSource + ?Sized)) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
-    let mut out = std::io::BufWriter::new(file);
-    timeseries_csv(&mut out, e).map_err(|err| Error::io("write", path, err))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    let as_io = |err: Error| match err {
+        Error::Io { source, .. } => source,
+        other => std::io::Error::other(other.to_string()),
+    };
+    timeseries_csv(&mut out, src).map_err(|err| Error::io("write", path, as_io(err)))?;
     std::io::Write::flush(&mut out).map_err(|e| Error::io("write", path, e))
 }
 
-/// Writes the bytes of `timeseries.csv` for `e` (header, then every run's rows in order) to
-/// `out`. [`write_timeseries`] and `accord replay` both use it, so a replayed run's rows are
-/// formatted exactly as the file's.
-pub fn timeseries_csv(out: impl std::io::Write, e: &Ensemble) -> std::io::Result<()> {
+/// Writes the bytes of `timeseries.csv` for `src` (header, then every run's rows in point,
+/// arm, run order) to `out`. [`write_timeseries`] and `accord replay` both use it, so a
+/// replayed run's rows are formatted exactly as the file's.
+pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized)) -> Result<()> {
+    let e = src.layout();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
-    let mut header = point_header(e);
+    let io = |err: csv::Error| Error::io("write", "timeseries.csv", std::io::Error::other(err));
+    let mut header = point_header(&e);
     header.extend([
         "arm".to_string(),
         "run".into(),
@@ -76,28 +82,34 @@ pub fn timeseries_csv(out: impl std::io::Write, e: &Ensemble) -> std::io::Result
         "step".into(),
     ]);
     header.extend(e.metric_names.iter().cloned());
-    w.write_record(&header).map_err(std::io::Error::other)?;
+    w.write_record(&header).map_err(io)?;
+    let m = e.metric_names.len().max(1);
     let mut row: Vec<String> = Vec::with_capacity(header.len());
-    for r in &e.runs {
-        for (si, step) in r.output.steps.iter().enumerate() {
-            row.clear();
-            if e.sweep {
-                row.push(r.point.to_string());
+    for cell in 0..e.cells() {
+        src.for_each_run(cell, &mut |r| {
+            for (si, step) in e.steps.iter().enumerate() {
+                row.clear();
+                if e.sweep {
+                    row.push(r.point.to_string());
+                }
+                row.push(e.arms[r.arm].clone());
+                row.push(r.run.to_string());
+                row.push(r.seed.to_string());
+                row.push(step.to_string());
+                let values = r.values.get(si * m..(si + 1) * m).unwrap_or(&[]);
+                row.extend(values.iter().map(|v| fmt_opt(*v)));
+                w.write_record(&row).map_err(io)?;
             }
-            row.push(e.arms[r.arm].clone());
-            row.push(r.run.to_string());
-            row.push(r.seed.to_string());
-            row.push(step.to_string());
-            row.extend(r.output.metrics[si].iter().map(|v| fmt_opt(*v)));
-            w.write_record(&row).map_err(std::io::Error::other)?;
-        }
+            Ok(())
+        })?;
     }
     w.flush()
+        .map_err(|err| Error::io("write", "timeseries.csv", err))
 }
 
 /// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95` (with a leading
 /// `point` column for a sweep).
-pub fn write_summary(path: &Path, e: &Ensemble, rows: &[SummaryRow]) -> Result<()> {
+pub fn write_summary(path: &Path, e: &Layout, rows: &[SummaryRow]) -> Result<()> {
     let mut w = writer(path)?;
     let err = csv_err(path);
     let mut header = point_header(e);
@@ -139,10 +151,15 @@ pub fn write_summary(path: &Path, e: &Ensemble, rows: &[SummaryRow]) -> Result<(
 
 /// `states.csv`: `arm,run,step,nation,capability,<dimensions…>` (with a leading `point`
 /// column for a sweep).
-pub fn write_states(path: &Path, e: &Ensemble, dimensions: &[String]) -> Result<()> {
+pub fn write_states(
+    path: &Path,
+    src: &(impl RunSource + ?Sized),
+    dimensions: &[String],
+) -> Result<()> {
+    let e = src.layout();
     let mut w = writer(path)?;
     let err = csv_err(path);
-    let mut header = point_header(e);
+    let mut header = point_header(&e);
     header.extend([
         "arm".to_string(),
         "run".into(),
@@ -153,27 +170,30 @@ pub fn write_states(path: &Path, e: &Ensemble, dimensions: &[String]) -> Result<
     header.extend(dimensions.iter().cloned());
     w.write_record(&header).map_err(&err)?;
     let mut row: Vec<String> = Vec::with_capacity(header.len());
-    for r in &e.runs {
-        for s in &r.output.states {
-            row.clear();
-            if e.sweep {
-                row.push(r.point.to_string());
+    for cell in 0..e.cells() {
+        src.for_each_run(cell, &mut |r| {
+            for s in r.states {
+                row.clear();
+                if e.sweep {
+                    row.push(r.point.to_string());
+                }
+                row.push(e.arms[r.arm].clone());
+                row.push(r.run.to_string());
+                row.push(s.step.to_string());
+                row.push(s.nation.clone());
+                row.push(fmt_f64(s.capability));
+                row.extend(s.stance.iter().map(|x| fmt_f64(*x)));
+                w.write_record(&row).map_err(&err)?;
             }
-            row.push(e.arms[r.arm].clone());
-            row.push(r.run.to_string());
-            row.push(s.step.to_string());
-            row.push(s.nation.clone());
-            row.push(fmt_f64(s.capability));
-            row.extend(s.stance.iter().map(|x| fmt_f64(*x)));
-            w.write_record(&row).map_err(&err)?;
-        }
+            Ok(())
+        })?;
     }
     w.flush().map_err(|e| Error::io("write", path, e))
 }
 
 /// `effects.csv`: `point,arm,reference,metric,step,n,mean_diff,sd_diff,ci95_lo,ci95_hi,share_lower,share_higher`.
 /// `point` is the sweep point, 0 for a scenario without a sweep.
-pub fn write_effects(path: &Path, e: &Ensemble, rows: &[EffectRow]) -> Result<()> {
+pub fn write_effects(path: &Path, e: &Layout, rows: &[EffectRow]) -> Result<()> {
     let mut w = writer(path)?;
     let err = csv_err(path);
     w.write_record([

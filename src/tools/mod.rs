@@ -5,5 +5,6 @@ pub mod describe;
 pub mod init;
 pub mod merge;
 pub mod replay;
+pub mod run;
 pub mod schema;
 pub mod slurm;

@@ -125,8 +125,7 @@ pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Repla
     }
     let e = experiment::run_single(&m.scenario, m.seed, point as usize, arm, run);
     let mut bytes = Vec::new();
-    output::timeseries_csv(&mut bytes, &e)
-        .map_err(|err| Error::io("format", "timeseries rows", err))?;
+    output::timeseries_csv(&mut bytes, &e)?;
     let text = String::from_utf8_lossy(&bytes);
     let mut lines = text.lines().map(str::to_string);
     let header = lines.next().unwrap_or_default();

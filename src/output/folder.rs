@@ -1,0 +1,75 @@
+//! A complete output folder from an ensemble's per-run results: the one function behind
+//! `accord run` and `accord merge`, so a merged folder is the folder a single machine writes.
+
+use std::path::Path;
+
+use super::manifest::{self, Manifest};
+use super::tables;
+use crate::charts;
+use crate::error::Result;
+use crate::experiment::{self, EffectRow, RunSource, SummaryRow};
+use crate::scenario::Scenario;
+
+/// What the end-of-run table prints.
+#[derive(Clone, Debug)]
+pub struct Results {
+    /// `summary.csv`'s rows.
+    pub summary: Vec<SummaryRow>,
+    /// `effects.csv`'s rows.
+    pub effects: Vec<EffectRow>,
+}
+
+/// Writes every CSV, `manifest.json`, the representative states and the charts of `src`'s
+/// ensemble of `scenario` into `dir` (a staged folder). `states` says whether `states.csv` is
+/// written; `all_steps` selects `--effects all`.
+pub fn write_folder(
+    dir: &Path,
+    src: &(impl RunSource + ?Sized),
+    scenario: &Scenario,
+    m: &Manifest,
+    all_steps: bool,
+) -> Result<Results> {
+    let layout = src.layout();
+    let summary = experiment::summarize(src)?;
+    let effects = experiment::paired_effects(src, scenario.experiment.reference, all_steps)?;
+    tables::write_timeseries(&dir.join("timeseries.csv"), src)?;
+    tables::write_summary(&dir.join("summary.csv"), &layout, &summary)?;
+    if layout.arms.len() > 1 {
+        tables::write_effects(&dir.join("effects.csv"), &layout, &effects)?;
+    }
+    if m.states != "none" {
+        tables::write_states(&dir.join("states.csv"), src, &scenario.dimensions)?;
+    }
+    if let Some(sweep) = &scenario.sweep {
+        tables::write_points(&dir.join("points.csv"), sweep)?;
+    }
+    manifest::write(&dir.join("manifest.json"), m)?;
+    // With a sweep, representative states are those of sweep point 0.
+    charts::write_representative_states(dir, &scenario.at_point(0))?;
+    charts::draw_all(dir, charts::Format::Both)?;
+    Ok(Results { summary, effects })
+}
+
+/// The output folder's manifest for the ensemble in store `s` (a run's own store, or the
+/// shards of a merge), with the given command line and start time; it ends now.
+pub fn manifest_for(
+    s: &crate::experiment::store::StoreManifest,
+    command: Vec<String>,
+    started_at: String,
+) -> Manifest {
+    Manifest {
+        accord_version: s.accord_version.clone(),
+        scenario_file: s.scenario_file.clone(),
+        scenario_sha256: s.scenario_sha256.clone(),
+        inputs: s.inputs.clone(),
+        seed: s.seed,
+        runs: s.runs,
+        arms: s.scenario.arms.iter().map(|a| a.name.clone()).collect(),
+        points: s.scenario.sweep.as_ref().map(|w| w.points.len()),
+        states: s.states.clone(),
+        command,
+        started_at,
+        finished_at: manifest::now_rfc3339(),
+        scenario: s.scenario.clone(),
+    }
+}
