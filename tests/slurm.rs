@@ -438,3 +438,144 @@ fn the_script_submits_nothing_when_the_output_folder_appeared_meanwhile() {
     assert!(String::from_utf8_lossy(&done.stderr).contains("already exists"));
     assert_eq!(std::fs::read_dir(&s.calls).unwrap().count(), 0);
 }
+
+/// A one-machine stand-in for `sbatch`: runs each job as soon as it is submitted (array
+/// tasks one after another, with the `SLURM_*` variables a task sees), runs a job with
+/// `--dependency=afterok:<id>` only if job `<id>` succeeded, and prints a job id.
+const LOCAL_SBATCH: &str = r#"#!/bin/bash
+array=; cpus=1; after=
+for a in "$@"; do
+  case "$a" in
+    --array=*) array=${a#--array=} ;;
+    --cpus-per-task=*) cpus=${a#--cpus-per-task=} ;;
+    --dependency=afterok:*) after=${a#--dependency=afterok:} ;;
+  esac
+done
+job=$(cat "$FAKE_SBATCH_DIR/next" 2>/dev/null || echo 1)
+echo $((job + 1)) > "$FAKE_SBATCH_DIR/next"
+cat > "$FAKE_SBATCH_DIR/job-$job.sh"
+ok=1
+if [ -n "$after" ] && [ "$(cat "$FAKE_SBATCH_DIR/ok-$after")" != 1 ]; then
+  ok=0
+elif [ -n "$array" ]; then
+  IFS=, read -ra parts <<<"$array"
+  for p in "${parts[@]}"; do
+    for i in $(seq "${p%-*}" "${p#*-}"); do
+      SLURM_ARRAY_TASK_ID=$i SLURM_CPUS_PER_TASK=$cpus bash "$FAKE_SBATCH_DIR/job-$job.sh" \
+        >> "$FAKE_SBATCH_DIR/log" 2>&1 || ok=0
+    done
+  done
+else
+  bash "$FAKE_SBATCH_DIR/job-$job.sh" >> "$FAKE_SBATCH_DIR/log" 2>&1 || ok=0
+fi
+echo $ok > "$FAKE_SBATCH_DIR/ok-$job"
+echo "$job"
+"#;
+
+/// quickstart with fewer steps, so that the ensembles below stay fast.
+fn small_scenario(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(quickstart()).unwrap();
+    let path = dir.join("small.toml");
+    std::fs::write(&path, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
+    path
+}
+
+fn csv_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    names.sort();
+    names
+}
+
+fn assert_same_csvs(reference: &Path, got: &Path) {
+    let names = csv_files(reference);
+    assert!(names.len() >= 5, "{names:?}");
+    assert_eq!(csv_files(got), names);
+    for n in names {
+        assert!(
+            std::fs::read(reference.join(&n)).unwrap() == std::fs::read(got.join(&n)).unwrap(),
+            "{n} differs"
+        );
+    }
+}
+
+#[test]
+fn the_submitted_jobs_reproduce_an_unsharded_run_and_resubmission_redoes_only_missing_shards() {
+    let root = tempfile::tempdir().unwrap();
+    let d = root.path().join("a study");
+    let (bin, calls) = (root.path().join("bin"), root.path().join("calls"));
+    for p in [&d, &bin, &calls] {
+        std::fs::create_dir_all(p).unwrap();
+    }
+    write_executable(&bin.join("sbatch"), LOCAL_SBATCH);
+    let scenario = small_scenario(&d);
+    let out = d.join("merged");
+    let settings = ["--runs", "7", "--states", "final", "--effects", "all"];
+    accord()
+        .arg("slurm")
+        .arg(&scenario)
+        .args(["--shards", "3"])
+        .args(settings)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let reference = root.path().join("reference");
+    accord()
+        .arg("run")
+        .arg(&scenario)
+        .args(settings)
+        .args(["--quiet", "--out"])
+        .arg(&reference)
+        .assert()
+        .success();
+    let s = Submitted {
+        bin,
+        calls: calls.clone(),
+        accord: PathBuf::new(),
+        scenario,
+        out: out.clone(),
+        script: d.join("merged.slurm.sh"),
+    };
+    let log = || std::fs::read_to_string(calls.join("log")).unwrap_or_default();
+
+    let done = submit(&s, &[]);
+    assert!(done.status.success(), "{}", log());
+    assert_same_csvs(&reference, &out);
+
+    // As after a failed task: its shard is missing and nothing was merged. Submitting again
+    // simulates only that shard; the two finished ones are kept as they are.
+    let shards = d.join("merged.shards");
+    let kept = std::fs::read(shards.join("shard-0/shard.json")).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_dir_all(shards.join("shard-1")).unwrap();
+    let done = submit(&s, &[]);
+    assert!(done.status.success(), "{}", log());
+    assert!(log().contains("shard 0/3 was finished by an earlier submission; kept"));
+    assert!(log().contains("shard 2/3 was finished by an earlier submission; kept"));
+    assert_eq!(
+        std::fs::read(shards.join("shard-0/shard.json")).unwrap(),
+        kept
+    );
+    assert_same_csvs(&reference, &out);
+
+    // A script for another ensemble into the same folders is refused before it is written,
+    // so stale shards can never be merged as the new ensemble.
+    std::fs::remove_dir_all(&out).unwrap();
+    accord()
+        .arg("slurm")
+        .arg(&s.scenario)
+        .args(["--shards", "3", "--seed", "99", "--force"])
+        .args(settings)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "holds a shard of another ensemble",
+        ))
+        .stderr(predicate::str::contains("seed: 20250726 there, 99 now"));
+}

@@ -13,9 +13,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Effects, States};
 use crate::error::{Error, Result};
+use crate::experiment::store;
+use crate::model::StatesMode;
 use crate::scenario;
+use crate::tools::run::{Effects, States};
 
 /// Arguments of `accord slurm`.
 #[derive(Debug, clap::Args)]
@@ -203,6 +205,17 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         }
     }
 
+    let earlier = check_earlier_shards(
+        Path::new(&job.shards_dir()),
+        &Ensemble {
+            inputs: crate::tools::run::inputs(&scenario_path)?,
+            seed: args.seed.unwrap_or(scenario.experiment.seed),
+            runs: runs_per_arm,
+            states: store::states_name(StatesMode::from(args.states.unwrap_or(States::None))),
+            shards: job.shards,
+        },
+    )?;
+
     if let Some(parent) = script.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
     }
@@ -216,10 +229,10 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         job.shards,
         out.display()
     );
-    if Path::new(&job.shards_dir()).exists() {
+    if earlier > 0 {
         println!(
-            "note: {} exists; the tasks resume the shards in it, and refuse any written with \
-             other settings",
+            "note: {} holds {earlier} shard folders of this ensemble from an earlier submission; \
+             finished shards are kept, interrupted ones resumed",
             job.shards_dir()
         );
     }
@@ -228,6 +241,76 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         quote(&job.script)
     );
     Ok(())
+}
+
+/// What identifies the ensemble the script's shards will hold (as `accord merge` compares
+/// shards), for checking shard folders already in `<DIR>.shards`.
+struct Ensemble {
+    inputs: Vec<crate::output::manifest::Input>,
+    seed: u64,
+    runs: u32,
+    states: &'static str,
+    shards: u32,
+}
+
+/// Checks the shard folders (finished `shard-K`, interrupted `.shard-K.partial`) already in
+/// `dir` and returns how many there are. The tasks keep a finished shard without looking
+/// inside it, so one left by another ensemble, e.g. before `--seed` changed, must be refused
+/// here, before anything is submitted: otherwise a merge of only stale shards would succeed
+/// and report the old ensemble as the new one.
+fn check_earlier_shards(dir: &Path, want: &Ensemble) -> Result<usize> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io("read folder", dir, e)),
+    };
+    let mut found = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("read folder", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_shard = name.starts_with("shard-")
+            || (name.starts_with(".shard-") && name.ends_with(".partial"));
+        if !is_shard || !entry.path().join(store::MANIFEST).is_file() {
+            continue;
+        }
+        let m = store::read_manifest(&entry.path())?;
+        let mut diffs = Vec::new();
+        let mut check = |what: &str, old: String, new: String| {
+            if old != new {
+                diffs.push(format!("{what}: {old} there, {new} now"));
+            }
+        };
+        for (i, input) in want.inputs.iter().enumerate() {
+            let old = m
+                .inputs
+                .get(i)
+                .map_or_else(String::new, |x| x.sha256.clone());
+            check(
+                &format!("SHA-256 of {}", input.path),
+                old,
+                input.sha256.clone(),
+            );
+        }
+        check("seed", m.seed.to_string(), want.seed.to_string());
+        check("runs per arm", m.runs.to_string(), want.runs.to_string());
+        check("--states", m.states.clone(), want.states.to_string());
+        check(
+            "shard count",
+            m.shard.count.to_string(),
+            want.shards.to_string(),
+        );
+        if !diffs.is_empty() {
+            return Err(Error::Usage(format!(
+                "`{}` holds a shard of another ensemble ({}); remove `{}` or choose another \
+                 --out before writing a script for this one",
+                entry.path().display(),
+                diffs.join("; "),
+                dir.display()
+            )));
+        }
+        found += 1;
+    }
+    Ok(found)
 }
 
 /// `path` made absolute against the current folder (without resolving symlinks, so a path
@@ -373,8 +456,8 @@ pub fn render(job: &Job) -> String {
 # Submit from a Slurm login node, from any folder:
 #   bash {script}          # every shard, then the merge
 #   bash {script} 1,3      # only tasks 1 and 3 (e.g. after they failed), then the merge
-# Re-submitting is safe: every task passes --resume, so a finished shard is kept and an
-# interrupted one continues from its last complete chunk.
+# Re-submitting is safe: a task whose shard was finished earlier exits at once, and an
+# interrupted one continues from its last complete chunk (--resume).
 set -euo pipefail
 
 out={out_q}
@@ -391,6 +474,10 @@ fi
 array_job=$(sbatch --parsable --job-name={job_name} --array="$tasks" --cpus-per-task={cpus}{common} --output="$logs/shard-%a.%A.out" <<'ACCORD_SHARD_TASK'
 #!/bin/bash
 set -euo pipefail
+if [ -d {shards_q}/shard-"$SLURM_ARRAY_TASK_ID" ]; then
+  echo "shard $SLURM_ARRAY_TASK_ID/{n} was finished by an earlier submission; kept"
+  exit 0
+fi
 {task}
 ACCORD_SHARD_TASK
 )
@@ -484,8 +571,8 @@ mod tests {
 # Submit from a Slurm login node, from any folder:
 #   bash /scratch/ana/quickstart.slurm.sh          # every shard, then the merge
 #   bash /scratch/ana/quickstart.slurm.sh 1,3      # only tasks 1 and 3 (e.g. after they failed), then the merge
-# Re-submitting is safe: every task passes --resume, so a finished shard is kept and an
-# interrupted one continues from its last complete chunk.
+# Re-submitting is safe: a task whose shard was finished earlier exits at once, and an
+# interrupted one continues from its last complete chunk (--resume).
 set -euo pipefail
 
 out=/scratch/ana/quickstart
@@ -506,6 +593,10 @@ mkdir -p "$shards/logs"
 array_job=$(sbatch --parsable --job-name=accord-quickstart --array="$tasks" --cpus-per-task=2 --partition=short --time=02:00:00 --output="$logs/shard-%a.%A.out" <<'ACCORD_SHARD_TASK'
 #!/bin/bash
 set -euo pipefail
+if [ -d /scratch/ana/quickstart.shards/shard-"$SLURM_ARRAY_TASK_ID" ]; then
+  echo "shard $SLURM_ARRAY_TASK_ID/4 was finished by an earlier submission; kept"
+  exit 0
+fi
 exec /opt/accord/bin/accord run /home/ana/study/quickstart.toml --shard "$SLURM_ARRAY_TASK_ID/4" --out /scratch/ana/quickstart.shards/shard-"$SLURM_ARRAY_TASK_ID" --resume --quiet --threads "${{SLURM_CPUS_PER_TASK:-2}}" --seed 7 --states final
 ACCORD_SHARD_TASK
 )
