@@ -77,7 +77,7 @@ say "reference: accord run ${RUN_OPTS[*]} ${MERGE_OPTS[*]}"
 local_check() {
   local k shard_dirs=()
   for ((k = 0; k < SHARDS; k++)); do
-    "$ACCORD" run "$SCENARIO" "${RUN_OPTS[@]}" --shard "$k/$SHARDS" --resume --quiet \
+    "$ACCORD" run "$SCENARIO" "${RUN_OPTS[@]}" --shard "$k/$SHARDS" --quiet \
       --out "$work/local/shard-$k" >/dev/null
     shard_dirs+=("$work/local/shard-$k")
   done
