@@ -207,7 +207,7 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
 
     let earlier = check_earlier_shards(
         Path::new(&job.shards_dir()),
-        &Ensemble {
+        &Identity {
             inputs: crate::tools::run::inputs(&scenario_path)?,
             seed: args.seed.unwrap_or(scenario.experiment.seed),
             runs: runs_per_arm,
@@ -245,7 +245,7 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
 
 /// What identifies the ensemble the script's shards will hold (as `accord merge` compares
 /// shards), for checking shard folders already in `<DIR>.shards`.
-struct Ensemble {
+struct Identity {
     inputs: Vec<crate::output::manifest::Input>,
     seed: u64,
     runs: u32,
@@ -258,7 +258,7 @@ struct Ensemble {
 /// inside it, so one left by another ensemble, e.g. before `--seed` changed, must be refused
 /// here, before anything is submitted: otherwise a merge of only stale shards would succeed
 /// and report the old ensemble as the new one.
-fn check_earlier_shards(dir: &Path, want: &Ensemble) -> Result<usize> {
+fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
