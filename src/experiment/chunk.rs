@@ -47,7 +47,7 @@ impl ChunkShape {
     }
 }
 
-/// Encodes a metric value; `None` becomes [`NONE_BITS`].
+/// Encodes a metric value; `None` becomes a reserved signalling-NaN pattern.
 pub fn encode_value(v: Option<f64>) -> u64 {
     v.map_or(NONE_BITS, f64::to_bits)
 }

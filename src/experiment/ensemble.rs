@@ -249,7 +249,7 @@ pub(crate) fn batches(groups: Range<usize>, runs: u32, share: usize) -> Vec<Rang
 
 /// Summaries per sweep point, arm, recorded step and metric, in that order. Values are taken
 /// in run order, so the floating-point sums are the same on every machine, thread count and
-/// shard split; memory is bounded by [`COLUMN_BUDGET`], not by the number of runs.
+/// shard split; memory is bounded by a fixed column budget (64 MB), not by the number of runs.
 pub fn summarize(src: &(impl RunSource + ?Sized)) -> Result<Vec<SummaryRow>> {
     let l = src.layout();
     let m = l.metric_names.len().max(1);

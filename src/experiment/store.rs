@@ -456,3 +456,85 @@ impl RunSource for ChunkSet {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(shard: Shard, runs: u32, chunk_runs: u32) -> StoreManifest {
+        let scenario = crate::scenario::parse_str(
+            "name = \"t\"\nsteps = 2\ndimensions = [\"a\"]\n[[nations]]\nid = \"x\"\nstance = { a = 0.5 }\n",
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        StoreManifest {
+            format: FORMAT,
+            accord_version: "0".into(),
+            scenario_file: "t.toml".into(),
+            scenario_sha256: "h".into(),
+            inputs: Vec::new(),
+            seed: 1,
+            runs,
+            states: "none".into(),
+            shard,
+            chunk_runs,
+            command: Vec::new(),
+            started_at: String::new(),
+            finished_at: None,
+            scenario,
+        }
+    }
+
+    #[test]
+    fn chunks_cover_a_shards_runs_in_order() {
+        // Shard 1/3 of 10 runs holds 1, 4, 7; two per chunk: [1, 4], [7].
+        let m = manifest(Shard::new(1, 3).unwrap(), 10, 2);
+        assert_eq!(m.chunk_count(), 2);
+        assert_eq!(m.chunk_run_indices(0), vec![1, 4]);
+        assert_eq!(m.chunk_run_indices(1), vec![7]);
+        assert_eq!(m.chunk_run_indices(2), Vec::<u32>::new());
+        let whole = manifest(Shard::WHOLE, 5, 5);
+        assert_eq!(whole.chunk_count(), 1);
+        assert_eq!(whole.chunk_run_indices(0), vec![0, 1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn differences_name_what_decides_results_only() {
+        let a = manifest(Shard::new(0, 2).unwrap(), 10, 2);
+        let mut b = manifest(Shard::new(1, 2).unwrap(), 10, 7);
+        b.command = vec!["other".into()];
+        b.started_at = "later".into();
+        assert!(a.differences(&b).is_empty(), "{:?}", a.differences(&b));
+        b.seed = 2;
+        b.states = "final".into();
+        assert_eq!(
+            a.differences(&b),
+            vec![
+                "seed: 1 vs 2".to_string(),
+                "--states: none vs final".to_string()
+            ]
+        );
+        let mut c = manifest(Shard::new(1, 2).unwrap(), 10, 2);
+        c.scenario.steps = 3;
+        assert_eq!(
+            a.differences(&c),
+            vec!["resolved scenario differs".to_string()]
+        );
+    }
+
+    #[test]
+    fn chunk_size_respects_memory_and_work_budgets() {
+        let m = manifest(Shard::WHOLE, 1_000_000, 1);
+        // One nation, 2 steps: tiny runs, so the cap applies.
+        assert_eq!(
+            choose_chunk_runs(&m.scenario, m.runs, Shard::WHOLE, StatesMode::None),
+            MAX_CHUNK_RUNS
+        );
+        // A merge of a million shards caches one chunk per shard: one run per chunk.
+        let many = Shard::new(0, 1_000_000).unwrap();
+        assert_eq!(
+            choose_chunk_runs(&m.scenario, m.runs, many, StatesMode::All),
+            1
+        );
+    }
+}

@@ -40,5 +40,9 @@ pub fn init(path: &Path, template: Template, force: bool) -> Result<()> {
             path.display()
         )));
     }
+    // Like `cargo new`, a new study may start in a folder that does not exist yet.
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+    }
     std::fs::write(path, template.text()).map_err(|e| Error::io("write", path, e))
 }

@@ -161,8 +161,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
     bar.set_position(total - todo);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    // If a handler cannot be installed (e.g. in an embedding program), Ctrl-C just kills the
-    // process; finished chunks are still on disk for --resume.
+    // Ctrl-C, and SIGTERM (what Slurm sends at a job's time limit), stop after the runs in
+    // flight. If a handler cannot be installed (e.g. in an embedding program), a signal just
+    // kills the process; finished chunks are still on disk for --resume.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let threads = args.threads.map(usize::from);
     let filled = store::fill(&partial, &plan, threads, &|| bar.inc(1), &stop);
