@@ -127,15 +127,13 @@ pub struct LoadOptions {
     pub allow_outside_inputs: bool,
 }
 
-/// [`load`] with explicit [`LoadOptions`].
-pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
-    // TODO(robustness helper): honour options.allow_outside_inputs.
-    let _ = options;
-    load(path)
+/// Reads and validates the scenario at `path` with the default (strict) [`LoadOptions`].
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    load_with(path, &LoadOptions::default())
 }
 
-/// Reads and validates the scenario at `path`.
-pub fn load(path: &Path) -> Result<Scenario, Error> {
+/// [`load`] with explicit [`LoadOptions`].
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
     // An unreadable scenario is bad input (exit 2), like a broken one.
     let src = std::fs::read_to_string(path).map_err(|e| {
         Error::Scenario(vec![Problem {
@@ -146,11 +144,16 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
             message: format!("cannot read the scenario file: {e}"),
         }])
     })?;
-    parse_str(&src, path)
+    parse_str_with(&src, path, options)
 }
 
 /// Validates scenario text; `path` locates messages and relative `nations_file`s.
 pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
+    parse_str_with(src, path, &LoadOptions::default())
+}
+
+/// [`parse_str`] with explicit [`LoadOptions`].
+pub fn parse_str_with(src: &str, path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
     let mut ctx = Ctx::new(path, src);
     let root = match DeTable::parse(src) {
         Ok(root) => root,
@@ -160,7 +163,7 @@ pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
             return Err(Error::Scenario(ctx.problems));
         }
     };
-    let scenario = read(&mut ctx, root.get_ref(), root.span(), path);
+    let scenario = read(&mut ctx, root.get_ref(), root.span(), path, options);
     // Report in reading order: the scenario by position, then any nations_file's rows.
     ctx.problems
         .sort_by_key(|p| (p.file != path, p.line, p.column));
@@ -186,6 +189,7 @@ fn read(
     root: &DeTable<'_>,
     span: std::ops::Range<usize>,
     path: &Path,
+    options: &LoadOptions,
 ) -> Option<Scenario> {
     let top = ctx.open(root, span, "", TOP_KEYS);
 
@@ -232,7 +236,7 @@ fn read(
     if let Some(v) = top.get("nations_file")
         && let Some(rel) = ctx.string_value(v, "nations_file")
     {
-        match nations_file::read(path, &rel, &dimensions) {
+        match nations_file::read(path, &rel, &dimensions, options.allow_outside_inputs) {
             Ok(list) => {
                 for n in list {
                     nations.push(n);
