@@ -6,8 +6,10 @@
 
 pub mod atomic;
 pub mod format;
+mod location;
 pub mod manifest;
 mod tables;
+pub use location::check_output_location;
 pub use tables::{
     param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
     write_timeseries,

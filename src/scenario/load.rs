@@ -251,10 +251,13 @@ fn read(
                         "nations_file",
                         format!("`{rel}` has {} problem(s), listed below", problems.len()),
                     );
+                    ctx.problems.extend(problems);
                 } else {
-                    ctx.error(&v.span(), "nations_file", "could not be read");
+                    // The file itself could not be used: say why once, at the key.
+                    for p in problems {
+                        ctx.error(&v.span(), "nations_file", p.message);
+                    }
                 }
-                ctx.problems.extend(problems);
             }
         }
     }

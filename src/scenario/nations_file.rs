@@ -33,7 +33,7 @@ pub(crate) fn read(
     let path = base.join(rel);
     let canon = path
         .canonicalize()
-        .map_err(|e| at_key(format!("`{}` cannot be opened: {e}", path.display())))?;
+        .map_err(|e| at_key(format!("`{rel}` cannot be opened: {e}")))?;
     if !allow_outside {
         let canon_base = base_dir(base).map_err(|e| {
             at_key(format!(
@@ -87,6 +87,18 @@ pub(crate) fn parse(
         key: key.to_string(),
         message,
     };
+    if let Err(e) = std::str::from_utf8(bytes) {
+        // A PNG or spreadsheet given by mistake: say what it is not, not what the CSV
+        // parser tripped over.
+        return Err(vec![problem(
+            1,
+            "",
+            format!(
+                "not a text file (invalid UTF-8 at byte {}); a nations_file is CSV text",
+                e.valid_up_to()
+            ),
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
@@ -279,6 +291,16 @@ mod tests {
         let p = parse(Path::new("n.csv"), csv.as_bytes(), &dims()).unwrap_err();
         let keys: Vec<&str> = p.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, vec!["colour", "stance.safety"]);
+    }
+
+    #[test]
+    fn binary_files_are_refused_as_not_text() {
+        let p = parse(Path::new("map.png"), b"id,\x89PNG\r\n", &dims()).unwrap_err();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            p[0].message,
+            "not a text file (invalid UTF-8 at byte 3); a nations_file is CSV text"
+        );
     }
 
     /// A scenario folder `scen/` beside a CSV `outside.csv` (two nations), so tests can point

@@ -501,3 +501,13 @@ fn huge_grids_are_refused() {
         "{p:?}"
     );
 }
+
+#[test]
+fn group_weights_without_any_groups_say_none_are_allowed() {
+    let p = problems(
+        "name = \"x\"\nsteps = 3\ndimensions = [\"a\"]\n[[nations]]\nid = \"X\"\nstance = { a = 0.5 }\n[network]\ngroup_weights = { nosuch = 2.0 }\n",
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].key, "network.group_weights.nosuch");
+    assert_eq!(p[0].message, "unknown key; allowed keys here: none");
+}
