@@ -6,7 +6,7 @@
 //! resolved. Problems accumulate in a [`Ctx`]; a scenario is returned only if there are none.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -145,6 +145,26 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> 
         }])
     })?;
     parse_str_with(&src, path, options)
+}
+
+/// The files the scenario at `path` reads: itself and its `nations_file`, if any (joined to
+/// the scenario's folder, as the loader resolves it).
+///
+/// The validated [`Scenario`] no longer knows where its nations came from, and
+/// [`crate::output::check_output_location`] needs every input to keep `--force` from deleting
+/// one. Meant for a scenario that has loaded; an unreadable one yields just `path`.
+pub fn input_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    let Ok(src) = std::fs::read_to_string(path) else {
+        return files;
+    };
+    if let Ok(root) = DeTable::parse(&src)
+        && let Some(v) = root.get_ref().get("nations_file")
+        && let DeValue::String(rel) = v.get_ref()
+    {
+        files.push(path.parent().unwrap_or(Path::new("")).join(rel.as_ref()));
+    }
+    files
 }
 
 /// Validates scenario text; `path` locates messages and relative `nations_file`s.

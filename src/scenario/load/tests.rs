@@ -511,3 +511,24 @@ fn group_weights_without_any_groups_say_none_are_allowed() {
     assert_eq!(p[0].key, "network.group_weights.nosuch");
     assert_eq!(p[0].message, "unknown key; allowed keys here: none");
 }
+
+#[test]
+fn input_files_are_the_scenario_and_its_nations_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"x\"\nsteps = 3\ndimensions = [\"a\"]\nnations_file = \"data/n.csv\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        input_files(&scenario),
+        vec![scenario.clone(), dir.path().join("data/n.csv")]
+    );
+    std::fs::write(&scenario, "name = \"x\"\n").unwrap();
+    assert_eq!(input_files(&scenario), vec![scenario.clone()]);
+    assert_eq!(
+        input_files(Path::new("no/such.toml")),
+        vec![PathBuf::from("no/such.toml")]
+    );
+}
