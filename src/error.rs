@@ -27,7 +27,11 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.file.display())?;
         if self.line > 0 {
-            write!(f, ":{}:{}", self.line, self.column)?;
+            write!(f, ":{}", self.line)?;
+        }
+        // CSV rows have a line but no column.
+        if self.line > 0 && self.column > 0 {
+            write!(f, ":{}", self.column)?;
         }
         if self.key.is_empty() {
             write!(f, ": {}", self.message)

@@ -17,7 +17,9 @@ fn quickstart() -> PathBuf {
 fn small_scenario(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(quickstart()).unwrap();
     let text = text.replacen("steps = 25", "steps = 6", 1);
-    let path = dir.join("small.toml");
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let path = dir.join("scenarios/small.toml");
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -298,7 +300,9 @@ fn identical_arms_have_exactly_zero_effects_and_reference_is_configurable() {
             "name = \"baseline\"\nset = { \"bodies.waico.enabled\" = true, \"diffusion.enabled\" = true }",
         )
         .replace("seed = 20250726", "seed = 20250726\nreference = \"body_and_open_source\"");
-    let path = dir.path().join("same.toml");
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    let path = dir.path().join("scenarios/same.toml");
     std::fs::write(&path, text).unwrap();
     let out = dir.path().join("out");
     accord()

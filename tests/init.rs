@@ -10,8 +10,10 @@ fn accord() -> Command {
 #[test]
 fn every_template_validates_and_runs() {
     let dir = tempfile::tempdir().unwrap();
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
     for (template, arms) in [("quickstart", 3), ("classic", 3), ("world", 4)] {
-        let path = dir.path().join(format!("{template}.toml"));
+        let path = dir.path().join(format!("scenarios/{template}.toml"));
         accord()
             .arg("init")
             .arg(&path)

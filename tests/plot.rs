@@ -17,7 +17,9 @@ fn accord() -> Command {
 fn run_small(dir: &Path) -> PathBuf {
     let quickstart = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
     let text = std::fs::read_to_string(quickstart).unwrap();
-    let scenario = dir.join("small.toml");
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let scenario = dir.join("scenarios/small.toml");
     std::fs::write(&scenario, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
     let out = dir.join("out");
     accord()

@@ -16,7 +16,9 @@ fn quickstart_output(dir: &Path) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml"),
     )
     .unwrap();
-    let scenario = dir.join("small.toml");
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let scenario = dir.join("scenarios/small.toml");
     std::fs::write(&scenario, text.replacen("steps = 25", "steps = 4", 1)).unwrap();
     let out = dir.join("out");
     accord()

@@ -24,7 +24,9 @@ fn small_sweep(dir: &Path, replace: Option<(&str, &str)>) -> PathBuf {
         assert!(text.contains(from));
         text = text.replacen(from, to, 1);
     }
-    let path = dir.join("sweep.toml");
+    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let path = dir.join("scenarios/sweep.toml");
     std::fs::write(&path, text).unwrap();
     path
 }

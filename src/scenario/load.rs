@@ -6,7 +6,7 @@
 //! resolved. Problems accumulate in a [`Ctx`]; a scenario is returned only if there are none.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -127,15 +127,13 @@ pub struct LoadOptions {
     pub allow_outside_inputs: bool,
 }
 
-/// [`load`] with explicit [`LoadOptions`].
-pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
-    // TODO(robustness helper): honour options.allow_outside_inputs.
-    let _ = options;
-    load(path)
+/// Reads and validates the scenario at `path` with the default (strict) [`LoadOptions`].
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    load_with(path, &LoadOptions::default())
 }
 
-/// Reads and validates the scenario at `path`.
-pub fn load(path: &Path) -> Result<Scenario, Error> {
+/// [`load`] with explicit [`LoadOptions`].
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
     // An unreadable scenario is bad input (exit 2), like a broken one.
     let src = std::fs::read_to_string(path).map_err(|e| {
         Error::Scenario(vec![Problem {
@@ -146,11 +144,36 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
             message: format!("cannot read the scenario file: {e}"),
         }])
     })?;
-    parse_str(&src, path)
+    parse_str_with(&src, path, options)
+}
+
+/// The files the scenario at `path` reads: itself and its `nations_file`, if any (joined to
+/// the scenario's folder, as the loader resolves it).
+///
+/// The validated [`Scenario`] no longer knows where its nations came from, and
+/// [`crate::output::check_output_location`] needs every input to keep `--force` from deleting
+/// one. Meant for a scenario that has loaded; an unreadable one yields just `path`.
+pub fn input_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    let Ok(src) = std::fs::read_to_string(path) else {
+        return files;
+    };
+    if let Ok(root) = DeTable::parse(&src)
+        && let Some(v) = root.get_ref().get("nations_file")
+        && let DeValue::String(rel) = v.get_ref()
+    {
+        files.push(path.parent().unwrap_or(Path::new("")).join(rel.as_ref()));
+    }
+    files
 }
 
 /// Validates scenario text; `path` locates messages and relative `nations_file`s.
 pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
+    parse_str_with(src, path, &LoadOptions::default())
+}
+
+/// [`parse_str`] with explicit [`LoadOptions`].
+pub fn parse_str_with(src: &str, path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
     let mut ctx = Ctx::new(path, src);
     let root = match DeTable::parse(src) {
         Ok(root) => root,
@@ -160,7 +183,7 @@ pub fn parse_str(src: &str, path: &Path) -> Result<Scenario, Error> {
             return Err(Error::Scenario(ctx.problems));
         }
     };
-    let scenario = read(&mut ctx, root.get_ref(), root.span(), path);
+    let scenario = read(&mut ctx, root.get_ref(), root.span(), path, options);
     // Report in reading order: the scenario by position, then any nations_file's rows.
     ctx.problems
         .sort_by_key(|p| (p.file != path, p.line, p.column));
@@ -186,6 +209,7 @@ fn read(
     root: &DeTable<'_>,
     span: std::ops::Range<usize>,
     path: &Path,
+    options: &LoadOptions,
 ) -> Option<Scenario> {
     let top = ctx.open(root, span, "", TOP_KEYS);
 
@@ -232,7 +256,7 @@ fn read(
     if let Some(v) = top.get("nations_file")
         && let Some(rel) = ctx.string_value(v, "nations_file")
     {
-        match nations_file::read(path, &rel, &dimensions) {
+        match nations_file::read(path, &rel, &dimensions, options.allow_outside_inputs) {
             Ok(list) => {
                 for n in list {
                     nations.push(n);
@@ -247,10 +271,13 @@ fn read(
                         "nations_file",
                         format!("`{rel}` has {} problem(s), listed below", problems.len()),
                     );
+                    ctx.problems.extend(problems);
                 } else {
-                    ctx.error(&v.span(), "nations_file", "could not be read");
+                    // The file itself could not be used: say why once, at the key.
+                    for p in problems {
+                        ctx.error(&v.span(), "nations_file", p.message);
+                    }
                 }
-                ctx.problems.extend(problems);
             }
         }
     }

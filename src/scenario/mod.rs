@@ -11,5 +11,5 @@ mod reader;
 pub mod sweep;
 mod types;
 
-pub use load::{LoadOptions, load, load_with, parse_str};
+pub use load::{LoadOptions, input_files, load, load_with, parse_str, parse_str_with};
 pub use types::*;

@@ -2,7 +2,8 @@
 //! `[[nations]]` (`stance.<dim>` columns; `groups` separated by `;`).
 //!
 //! The file must lie inside the scenario's folder tree (after resolving `..` and symlinks),
-//! so a scenario passed around by colleagues cannot read arbitrary files.
+//! so a scenario passed around by colleagues cannot read arbitrary files, unless the user
+//! passes `--allow-outside-inputs`.
 
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,14 @@ use super::limits;
 use super::types::NationSpec;
 use crate::error::Problem;
 
-/// Reads the nations of `rel` (relative to the scenario file `scenario`).
+/// Reads the nations of `rel` (relative to the scenario file `scenario`). With
+/// `allow_outside` the folder-tree check is skipped: the user has said on the command line
+/// that they trust where the scenario points.
 pub(crate) fn read(
     scenario: &Path,
     rel: &str,
     dimensions: &[String],
+    allow_outside: bool,
 ) -> Result<Vec<NationSpec>, Vec<Problem>> {
     let at_key = |message: String| {
         vec![Problem {
@@ -27,27 +31,23 @@ pub(crate) fn read(
     };
     let base = scenario.parent().unwrap_or(Path::new("."));
     let path = base.join(rel);
-    let (canon_base, canon) = match (base_dir(base), path.canonicalize()) {
-        (Ok(b), Ok(p)) => (b, p),
-        (_, Err(e)) => {
-            return Err(at_key(format!(
-                "`{}` cannot be opened: {e}",
-                path.display()
-            )));
-        }
-        (Err(e), _) => {
-            return Err(at_key(format!(
+    let canon = path
+        .canonicalize()
+        .map_err(|e| at_key(format!("`{rel}` cannot be opened: {e}")))?;
+    if !allow_outside {
+        let canon_base = base_dir(base).map_err(|e| {
+            at_key(format!(
                 "the scenario's folder `{}` cannot be resolved: {e}",
                 base.display()
+            ))
+        })?;
+        if !canon.starts_with(&canon_base) {
+            return Err(at_key(format!(
+                "`{rel}` resolves to `{}`, outside the scenario's folder `{}`; copy the file next to the scenario, or pass `--allow-outside-inputs` if you trust it",
+                canon.display(),
+                canon_base.display()
             )));
         }
-    };
-    if !canon.starts_with(&canon_base) {
-        return Err(at_key(format!(
-            "`{rel}` resolves to `{}`, outside the scenario's folder `{}`; copy the file next to the scenario",
-            canon.display(),
-            canon_base.display()
-        )));
     }
     match std::fs::metadata(&canon) {
         Ok(m) if m.len() > limits::MAX_FILE_BYTES => {
@@ -87,6 +87,18 @@ pub(crate) fn parse(
         key: key.to_string(),
         message,
     };
+    if let Err(e) = std::str::from_utf8(bytes) {
+        // A PNG or spreadsheet given by mistake: say what it is not, not what the CSV
+        // parser tripped over.
+        return Err(vec![problem(
+            1,
+            "",
+            format!(
+                "not a text file (invalid UTF-8 at byte {}); a nations_file is CSV text",
+                e.valid_up_to()
+            ),
+        )]);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
@@ -279,5 +291,90 @@ mod tests {
         let p = parse(Path::new("n.csv"), csv.as_bytes(), &dims()).unwrap_err();
         let keys: Vec<&str> = p.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, vec!["colour", "stance.safety"]);
+    }
+
+    #[test]
+    fn binary_files_are_refused_as_not_text() {
+        let p = parse(Path::new("map.png"), b"id,\x89PNG\r\n", &dims()).unwrap_err();
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            p[0].message,
+            "not a text file (invalid UTF-8 at byte 3); a nations_file is CSV text"
+        );
+    }
+
+    /// A scenario folder `scen/` beside a CSV `outside.csv` (two nations), so tests can point
+    /// at the CSV through `..` or a symlink.
+    fn outside_layout() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("scen");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::write(
+            dir.path().join("outside.csv"),
+            "id,stance.privacy,stance.safety\nX,0.5,0.5\nY,0.25,0.75\n",
+        )
+        .unwrap();
+        let scenario = inner.join("s.toml");
+        (dir, scenario)
+    }
+
+    fn refusal(problems: &[Problem]) -> &str {
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].key, "nations_file");
+        &problems[0].message
+    }
+
+    #[test]
+    fn dotdot_outside_the_folder_is_refused_without_the_flag() {
+        let (dir, scenario) = outside_layout();
+        let p = read(&scenario, "../outside.csv", &dims(), false).unwrap_err();
+        let canon = dir.path().canonicalize().unwrap();
+        assert_eq!(
+            refusal(&p),
+            format!(
+                "`../outside.csv` resolves to `{}`, outside the scenario's folder `{}`; copy the file next to the scenario, or pass `--allow-outside-inputs` if you trust it",
+                canon.join("outside.csv").display(),
+                canon.join("scen").display()
+            )
+        );
+    }
+
+    #[test]
+    fn dotdot_outside_the_folder_is_read_with_the_flag() {
+        let (_dir, scenario) = outside_layout();
+        let n = read(&scenario, "../outside.csv", &dims(), true).unwrap();
+        let ids: Vec<&str> = n.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, vec!["X", "Y"]);
+        assert_eq!(n[1].stance, vec![0.25, 0.75]);
+    }
+
+    #[test]
+    fn symlink_pointing_outside_is_refused_without_the_flag_and_read_with_it() {
+        let (dir, scenario) = outside_layout();
+        let link = scenario.with_file_name("nations.csv");
+        std::os::unix::fs::symlink(dir.path().join("outside.csv"), &link).unwrap();
+        let p = read(&scenario, "nations.csv", &dims(), false).unwrap_err();
+        let message = refusal(&p);
+        assert!(
+            message.starts_with("`nations.csv` resolves to `")
+                && message.ends_with("pass `--allow-outside-inputs` if you trust it"),
+            "{message}"
+        );
+        let n = read(&scenario, "nations.csv", &dims(), true).unwrap();
+        assert_eq!(n.len(), 2);
+    }
+
+    #[test]
+    fn symlink_inside_the_folder_needs_no_flag() {
+        let (_dir, scenario) = outside_layout();
+        let inner = scenario.parent().unwrap();
+        std::fs::write(
+            inner.join("real.csv"),
+            "id,stance.privacy,stance.safety\nZ,0.1,0.2\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(inner.join("real.csv"), inner.join("alias.csv")).unwrap();
+        let n = read(&scenario, "alias.csv", &dims(), false).unwrap();
+        assert_eq!(n[0].id, "Z");
     }
 }

@@ -93,7 +93,12 @@ impl<'s> Ctx<'s> {
                     &full,
                     format!(
                         "unknown key{hint}; allowed keys here: {}",
-                        allowed.join(", ")
+                        if allowed.is_empty() {
+                            // e.g. `group_weights` in a scenario without groups.
+                            "none".to_string()
+                        } else {
+                            allowed.join(", ")
+                        }
                     ),
                 );
             }

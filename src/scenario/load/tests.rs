@@ -501,3 +501,34 @@ fn huge_grids_are_refused() {
         "{p:?}"
     );
 }
+
+#[test]
+fn group_weights_without_any_groups_say_none_are_allowed() {
+    let p = problems(
+        "name = \"x\"\nsteps = 3\ndimensions = [\"a\"]\n[[nations]]\nid = \"X\"\nstance = { a = 0.5 }\n[network]\ngroup_weights = { nosuch = 2.0 }\n",
+    );
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].key, "network.group_weights.nosuch");
+    assert_eq!(p[0].message, "unknown key; allowed keys here: none");
+}
+
+#[test]
+fn input_files_are_the_scenario_and_its_nations_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"x\"\nsteps = 3\ndimensions = [\"a\"]\nnations_file = \"data/n.csv\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        input_files(&scenario),
+        vec![scenario.clone(), dir.path().join("data/n.csv")]
+    );
+    std::fs::write(&scenario, "name = \"x\"\n").unwrap();
+    assert_eq!(input_files(&scenario), vec![scenario.clone()]);
+    assert_eq!(
+        input_files(Path::new("no/such.toml")),
+        vec![PathBuf::from("no/such.toml")]
+    );
+}
