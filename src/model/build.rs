@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::World;
+use bevy_ecs::prelude::{Entity, Or, With, World};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -48,6 +48,14 @@ pub fn nation_ids(scenario: &Scenario) -> Vec<String> {
 
 /// Builds the world of one run (entities and resources, no systems run yet).
 pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
+    let mut world = World::new();
+    populate_world(&mut world, scenario, seed, keep);
+    world
+}
+
+/// Spawns the nations and bodies of one run into `world` and inserts (or replaces) every
+/// resource the systems read, so a world emptied by [`clear_run`] can host the next run.
+pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: StatesMode) {
     let mut init = ChaCha12Rng::seed_from_u64(seed);
     let mut dynamics = init.clone();
     dynamics.set_stream(1);
@@ -113,7 +121,6 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
     let ties = build_ties(scenario, &nations, &mut init);
     let rivalries = build_rivalries(scenario, &groups, n);
 
-    let mut world = World::new();
     let mut nation_entities = Vec::with_capacity(n);
     for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
         let entity = world
@@ -187,7 +194,20 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
     world.insert_resource(BodyEntities(body_entities));
     world.insert_resource(Scratch::new(shape));
     world.insert_resource(recorder);
-    world
+}
+
+/// Despawns every nation and body entity of `world`, leaving bevy's own entities and the
+/// (stale) resources of the last run, which [`populate_world`] replaces wholesale.
+///
+/// A run's state lives in exactly those entities and resources, so after this the world
+/// carries nothing of the run into the next one; the schedules initialised on it (the
+/// expensive part of a small run) stay valid because the next run spawns the same archetypes.
+pub fn clear_run(world: &mut World) {
+    let mut query = world.query_filtered::<Entity, Or<(With<NationIndex>, With<BodyIndex>)>>();
+    let entities: Vec<Entity> = query.iter(world).collect();
+    for entity in entities {
+        world.despawn(entity);
+    }
 }
 
 /// The column a metric name stands for.
