@@ -234,8 +234,8 @@ pub fn pairwise_metrics(
     // Number components by their smallest member and accumulate sizes and weights in index
     // order, so neither depends on which element union-find happened to make the root.
     let mut component_of_root = vec![usize::MAX; n];
-    let mut sizes: Vec<usize> = Vec::new();
-    let mut masses: Vec<f64> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::with_capacity(n);
+    let mut masses: Vec<f64> = Vec::with_capacity(n);
     for (i, &w) in weights.iter().enumerate() {
         let root = uf.find(i);
         let c = if component_of_root[root] == usize::MAX {
@@ -587,6 +587,115 @@ mod tests {
         }
         // Sanity: this configuration is non-trivial.
         assert!(base.clusters >= 2 && base.fragmentation > 0.0 && base.fragmentation < 1.0);
+    }
+
+    /// The pair loop as first written (row-major distances via [`distance`], one
+    /// `union(i, j)` per compatible pair): the optimised pass must give the same bits.
+    fn pairwise_metrics_naive(
+        stances: &[f64],
+        dims: usize,
+        weights: &[f64],
+        tolerance: f64,
+        min_cluster_share: f64,
+    ) -> PairwiseMetrics {
+        let n = weights.len();
+        let row = |i: usize| &stances[i * dims..(i + 1) * dims];
+        let mut uf = UnionFind::new(n);
+        let (mut incompatible, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
+        for i in 0..n {
+            for j in i + 1..n {
+                let d = distance(row(i), row(j));
+                let ww = weights[i] * weights[j];
+                pair_weight += ww;
+                distance_sum += d;
+                if d <= tolerance {
+                    uf.union(i, j);
+                } else {
+                    incompatible += ww;
+                }
+            }
+        }
+        let mut component_of_root = vec![usize::MAX; n];
+        let (mut sizes, mut masses) = (Vec::<usize>::new(), Vec::<f64>::new());
+        for (i, &w) in weights.iter().enumerate() {
+            let root = uf.find(i);
+            if component_of_root[root] == usize::MAX {
+                component_of_root[root] = sizes.len();
+                sizes.push(0);
+                masses.push(0.0);
+            }
+            sizes[component_of_root[root]] += 1;
+            masses[component_of_root[root]] += w;
+        }
+        let threshold = ((min_cluster_share * n as f64) - 1e-9).ceil().max(1.0) as usize;
+        let concentration: f64 = masses.iter().map(|m| m * m).sum();
+        let pairs = n * (n - 1) / 2;
+        PairwiseMetrics {
+            fragmentation: if pair_weight > 0.0 {
+                incompatible / pair_weight
+            } else {
+                0.0
+            },
+            clusters: sizes.iter().filter(|&&s| s >= threshold).count(),
+            effective_blocs: if concentration > 0.0 {
+                1.0 / concentration
+            } else {
+                0.0
+            },
+            dispersion: if pairs > 0 {
+                distance_sum / pairs as f64
+            } else {
+                0.0
+            },
+        }
+    }
+
+    #[test]
+    fn optimised_pair_loop_gives_the_same_bits_as_the_naive_one() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(17);
+        for (n, dims, clumped) in [
+            (2, 1, false),
+            (57, 1, true),
+            (300, 3, true),
+            (240, 6, false),
+            (120, 7, true),
+            (90, 4, true),
+        ] {
+            // Clumped stances sit on a few centres, so many pairs are compatible and unions
+            // chain across rows; others are uniform.
+            let centres: Vec<f64> = (0..4 * dims).map(|_| rng.random::<f64>()).collect();
+            let stances: Vec<f64> = (0..n)
+                .flat_map(|_| {
+                    let c = rng.random_range(0..4usize);
+                    (0..dims)
+                        .map(|d| {
+                            if clumped {
+                                centres[c * dims + d] + 0.05 * rng.random::<f64>()
+                            } else {
+                                rng.random::<f64>()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let gdp: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 10.0).collect();
+            for weighting in [Weighting::Gdp, Weighting::Equal] {
+                let w = weights(&gdp, weighting);
+                for tolerance in [0.05, 0.15, 0.4] {
+                    let fast = pairwise_metrics(&stances, dims, &w, tolerance, 0.05);
+                    let naive = pairwise_metrics_naive(&stances, dims, &w, tolerance, 0.05);
+                    assert_eq!(fast.clusters, naive.clusters, "n={n} dims={dims}");
+                    for (a, b) in [
+                        (fast.fragmentation, naive.fragmentation),
+                        (fast.effective_blocs, naive.effective_blocs),
+                        (fast.dispersion, naive.dispersion),
+                    ] {
+                        assert_eq!(a.to_bits(), b.to_bits(), "n={n} dims={dims} δ={tolerance}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

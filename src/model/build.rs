@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::{Entity, Or, With, World};
+use bevy_ecs::prelude::World;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -164,14 +164,16 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     let south = (0..n)
         .map(|i| groups.members(SOUTH_TAG).binary_search(&(i as u32)).is_ok())
         .collect();
+    let schedule = scenario.recorded_steps();
+    let recorded = schedule.len();
     let recorder = Recorder {
-        schedule: scenario.recorded_steps(),
+        schedule,
         last_step: scenario.steps,
         keep,
         columns,
         south,
-        steps: Vec::new(),
-        rows: Vec::new(),
+        steps: Vec::with_capacity(recorded),
+        rows: Vec::with_capacity(recorded),
         snapshots: Vec::new(),
     };
 
@@ -196,15 +198,20 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     world.insert_resource(recorder);
 }
 
-/// Despawns every nation and body entity of `world`, leaving bevy's own entities and the
+/// Despawns every nation and body entity of `world` (the run's `NationEntities` and
+/// `BodyEntities`, which list all of them), leaving bevy's own entities and the
 /// (stale) resources of the last run, which [`populate_world`] replaces wholesale.
 ///
 /// A run's state lives in exactly those entities and resources, so after this the world
 /// carries nothing of the run into the next one; the schedules initialised on it (the
 /// expensive part of a small run) stay valid because the next run spawns the same archetypes.
 pub fn clear_run(world: &mut World) {
-    let mut query = world.query_filtered::<Entity, Or<(With<NationIndex>, With<BodyIndex>)>>();
-    let entities: Vec<Entity> = query.iter(world).collect();
+    let mut entities = world
+        .remove_resource::<NationEntities>()
+        .map_or_else(Vec::new, |e| e.0);
+    if let Some(bodies) = world.remove_resource::<BodyEntities>() {
+        entities.extend(bodies.0);
+    }
     for entity in entities {
         world.despawn(entity);
     }
@@ -266,6 +273,7 @@ fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng
                 return vec![Ties::Everyone; n];
             }
             for (i, list) in adjacency.iter_mut().enumerate() {
+                list.reserve_exact(n.saturating_sub(1));
                 list.extend((0..n).filter(|&j| j != i).map(|j| (j as u32, 1.0)));
             }
         }

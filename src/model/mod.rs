@@ -76,7 +76,13 @@ pub struct StateRow {
 /// A run that panics never puts its engine back.
 pub fn simulate(scenario: &Scenario, seed: u64, states: StatesMode) -> RunOutput {
     let cached = ENGINE.with(|cell| cell.borrow_mut().take());
-    let sim = Simulation::start(cached.unwrap_or_default(), scenario, seed, states);
+    // Nation ids only label state rows, so a run that keeps none skips building them.
+    let ids = if states == StatesMode::None {
+        Vec::new()
+    } else {
+        build::nation_ids(scenario)
+    };
+    let sim = Simulation::start(cached.unwrap_or_default(), scenario, seed, states, ids);
     let (output, mut engine) = sim.finish_with_engine(states);
     build::clear_run(&mut engine.world);
     ENGINE.with(|cell| *cell.borrow_mut() = Some(engine));
@@ -127,11 +133,19 @@ impl Simulation {
 
     /// Like [`Simulation::new`], keeping only the states `keep` asks for.
     pub fn with_states(scenario: &Scenario, seed: u64, keep: StatesMode) -> Self {
-        Self::start(Engine::default(), scenario, seed, keep)
+        let ids = build::nation_ids(scenario);
+        Self::start(Engine::default(), scenario, seed, keep, ids)
     }
 
-    /// Builds the run into `engine`'s world (empty of any run) and runs step 0.
-    fn start(engine: Engine, scenario: &Scenario, seed: u64, keep: StatesMode) -> Self {
+    /// Builds the run into `engine`'s world (empty of any run) and runs step 0; `ids` are
+    /// the nation ids (empty when no states will be asked for).
+    fn start(
+        engine: Engine,
+        scenario: &Scenario,
+        seed: u64,
+        keep: StatesMode,
+        ids: Vec<String>,
+    ) -> Self {
         let Engine {
             mut world,
             mut initial_schedule,
@@ -143,7 +157,7 @@ impl Simulation {
             world,
             initial_schedule,
             step_schedule,
-            ids: build::nation_ids(scenario),
+            ids,
             steps: scenario.steps,
         }
     }
