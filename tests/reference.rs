@@ -38,3 +38,67 @@ fn deffuant_mu_half_pairs_meet_at_their_midpoint_and_conserve_the_mean() {
     let after: f64 = sim.stances().iter().map(|s| s[0]).sum();
     assert!((before - after).abs() < 1e-9, "{before} vs {after}");
 }
+
+fn scenario_file(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    accord::scenario::load(&path).expect("scenario loads")
+}
+
+/// The plain run and the engine agree bit for bit, on every metric of every recorded step
+/// and on the final stances.
+fn assert_plain_matches_engine(scenario: &Scenario, seeds: &[u64]) {
+    let plain = reference::Plain::new(scenario).expect("the reference covers this scenario");
+    for &seed in seeds {
+        let ecs = accord::model::simulate(scenario, seed, accord::model::StatesMode::Final);
+        let expected = plain.run(seed);
+        assert_eq!(
+            ecs.metrics, expected.metrics,
+            "{} seed {seed}",
+            scenario.name
+        );
+        let stances: Vec<f64> = ecs.states.iter().flat_map(|r| r.stance.clone()).collect();
+        assert_eq!(stances, expected.stances, "{} seed {seed}", scenario.name);
+    }
+}
+
+#[test]
+fn plain_reference_reproduces_the_baseline_arms_of_quickstart_and_world2025() {
+    let quickstart = scenario_file("quickstart.toml");
+    assert_plain_matches_engine(&quickstart.for_arm(0), &[1, 20250726]);
+    let world = scenario_file("world2025.toml");
+    assert_plain_matches_engine(&world.for_arm(0), &[3]);
+    // Bodies and diffusion are outside the reference.
+    assert!(reference::Plain::new(&quickstart.for_arm(1)).is_none());
+    assert!(reference::Plain::new(&world.for_arm(2)).is_none());
+}
+
+#[test]
+fn plain_reference_reproduces_a_noisy_stubborn_population() {
+    let src = "name = \"pop\"\nsteps = 20\ndimensions = [\"a\", \"b\", \"c\"]\n[alignment]\nconfidence = 0.3\nrate = 0.4\nstubbornness = 0.1\nnoise = 0.02\n[metrics]\nweighting = \"equal\"\ntolerance = 0.1\nmin_cluster_share = 0.05\nevery = 5\n[population]\ncount = 150\n";
+    let scenario = parse_str(src, Path::new("pop.toml")).expect("valid scenario");
+    assert_plain_matches_engine(&scenario, &[7, 8]);
+}
+
+#[test]
+fn simulate_reusing_its_engine_matches_fresh_worlds() {
+    // `simulate` keeps each thread's world between runs; interleave scenarios of different
+    // shapes (bodies, diffusion, populations) and compare with worlds built from scratch.
+    let quickstart = scenario_file("quickstart.toml");
+    let pop = deffuant(40, 2, 0.3, 0.5, 10);
+    let runs = [
+        (quickstart.for_arm(2), 5u64),
+        (pop.clone(), 1),
+        (quickstart.for_arm(1), 5),
+        (quickstart.for_arm(2), 6),
+        (pop, 2),
+        (quickstart.for_arm(0), 5),
+    ];
+    for (scenario, seed) in &runs {
+        let mode = accord::model::StatesMode::All;
+        let reused = accord::model::simulate(scenario, *seed, mode);
+        let fresh = Simulation::with_states(scenario, *seed, mode).finish(mode);
+        assert_eq!(reused, fresh, "{} seed {seed}", scenario.name);
+    }
+}

@@ -48,6 +48,14 @@ pub fn nation_ids(scenario: &Scenario) -> Vec<String> {
 
 /// Builds the world of one run (entities and resources, no systems run yet).
 pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
+    let mut world = World::new();
+    populate_world(&mut world, scenario, seed, keep);
+    world
+}
+
+/// Spawns the nations and bodies of one run into `world` and inserts (or replaces) every
+/// resource the systems read, so a world emptied by [`clear_run`] can host the next run.
+pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: StatesMode) {
     let mut init = ChaCha12Rng::seed_from_u64(seed);
     let mut dynamics = init.clone();
     dynamics.set_stream(1);
@@ -113,7 +121,6 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
     let ties = build_ties(scenario, &nations, &mut init);
     let rivalries = build_rivalries(scenario, &groups, n);
 
-    let mut world = World::new();
     let mut nation_entities = Vec::with_capacity(n);
     for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
         let entity = world
@@ -157,14 +164,16 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
     let south = (0..n)
         .map(|i| groups.members(SOUTH_TAG).binary_search(&(i as u32)).is_ok())
         .collect();
+    let schedule = scenario.recorded_steps();
+    let recorded = schedule.len();
     let recorder = Recorder {
-        schedule: scenario.recorded_steps(),
+        schedule,
         last_step: scenario.steps,
         keep,
         columns,
         south,
-        steps: Vec::new(),
-        rows: Vec::new(),
+        steps: Vec::with_capacity(recorded),
+        rows: Vec::with_capacity(recorded),
         snapshots: Vec::new(),
     };
 
@@ -187,7 +196,25 @@ pub fn build_world(scenario: &Scenario, seed: u64, keep: StatesMode) -> World {
     world.insert_resource(BodyEntities(body_entities));
     world.insert_resource(Scratch::new(shape));
     world.insert_resource(recorder);
-    world
+}
+
+/// Despawns every nation and body entity of `world` (the run's `NationEntities` and
+/// `BodyEntities`, which list all of them), leaving bevy's own entities and the
+/// (stale) resources of the last run, which [`populate_world`] replaces wholesale.
+///
+/// A run's state lives in exactly those entities and resources, so after this the world
+/// carries nothing of the run into the next one; the schedules initialised on it (the
+/// expensive part of a small run) stay valid because the next run spawns the same archetypes.
+pub fn clear_run(world: &mut World) {
+    let mut entities = world
+        .remove_resource::<NationEntities>()
+        .map_or_else(Vec::new, |e| e.0);
+    if let Some(bodies) = world.remove_resource::<BodyEntities>() {
+        entities.extend(bodies.0);
+    }
+    for entity in entities {
+        world.despawn(entity);
+    }
 }
 
 /// The column a metric name stands for.
@@ -246,6 +273,7 @@ fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng
                 return vec![Ties::Everyone; n];
             }
             for (i, list) in adjacency.iter_mut().enumerate() {
+                list.reserve_exact(n.saturating_sub(1));
                 list.extend((0..n).filter(|&j| j != i).map(|j| (j as u32, 1.0)));
             }
         }

@@ -96,7 +96,14 @@ impl TieList {
     /// Builds the list from `(neighbour, weight)` pairs sorted by neighbour; non-positive
     /// weights are dropped (such a tie never carries influence).
     pub fn new(pairs: impl IntoIterator<Item = (u32, f64)>) -> Self {
-        let mut list = TieList::default();
+        let pairs = pairs.into_iter();
+        let capacity = pairs.size_hint().0;
+        let mut list = TieList {
+            neighbours: Vec::with_capacity(capacity),
+            weights: Vec::with_capacity(capacity),
+            cumulative: Vec::with_capacity(capacity),
+            uniform: false,
+        };
         let mut total = 0.0;
         for (j, w) in pairs {
             if w > 0.0 && w.is_finite() {

@@ -22,6 +22,8 @@ pub mod systems;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
+
 use bevy_ecs::prelude::{Schedule, World};
 
 use crate::scenario::Scenario;
@@ -65,8 +67,48 @@ pub struct StateRow {
 }
 
 /// Simulates one run of an arm. `scenario` already has the arm's overrides applied (the caller does that), so this ignores `scenario.arms`. Pure function of (scenario, seed): no I/O, deterministic.
+///
+/// Each thread keeps the world and schedules of its last run ([`Engine`]) and reuses them:
+/// building and initialising bevy schedules costs about a quarter of a small run, and an
+/// ensemble calls this thousands of times per worker. Between runs [`build::clear_run`]
+/// despawns every nation and body and the next build replaces every resource, so no state
+/// crosses from one run to the next (the golden, reference and thread-count tests check).
+/// A run that panics never puts its engine back.
 pub fn simulate(scenario: &Scenario, seed: u64, states: StatesMode) -> RunOutput {
-    Simulation::with_states(scenario, seed, states).finish(states)
+    let cached = ENGINE.with(|cell| cell.borrow_mut().take());
+    // Nation ids only label state rows, so a run that keeps none skips building them.
+    let ids = if states == StatesMode::None {
+        Vec::new()
+    } else {
+        build::nation_ids(scenario)
+    };
+    let sim = Simulation::start(cached.unwrap_or_default(), scenario, seed, states, ids);
+    let (output, mut engine) = sim.finish_with_engine(states);
+    build::clear_run(&mut engine.world);
+    ENGINE.with(|cell| *cell.borrow_mut() = Some(engine));
+    output
+}
+
+thread_local! {
+    /// The engine of this thread's last [`simulate`] call, emptied of its run.
+    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+/// A world with the two schedules initialised on it.
+struct Engine {
+    world: World,
+    initial_schedule: Schedule,
+    step_schedule: Schedule,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            world: World::new(),
+            initial_schedule: systems::initial_schedule(),
+            step_schedule: systems::step_schedule(),
+        }
+    }
 }
 
 /// One run, driven step by step: a world plus its step schedule.
@@ -76,6 +118,7 @@ pub fn simulate(scenario: &Scenario, seed: u64, states: StatesMode) -> RunOutput
 /// and returns the [`RunOutput`].
 pub struct Simulation {
     world: World,
+    initial_schedule: Schedule,
     step_schedule: Schedule,
     ids: Vec<String>,
     steps: u32,
@@ -90,12 +133,31 @@ impl Simulation {
 
     /// Like [`Simulation::new`], keeping only the states `keep` asks for.
     pub fn with_states(scenario: &Scenario, seed: u64, keep: StatesMode) -> Self {
-        let mut world = build::build_world(scenario, seed, keep);
-        systems::initial_schedule().run(&mut world);
+        let ids = build::nation_ids(scenario);
+        Self::start(Engine::default(), scenario, seed, keep, ids)
+    }
+
+    /// Builds the run into `engine`'s world (empty of any run) and runs step 0; `ids` are
+    /// the nation ids (empty when no states will be asked for).
+    fn start(
+        engine: Engine,
+        scenario: &Scenario,
+        seed: u64,
+        keep: StatesMode,
+        ids: Vec<String>,
+    ) -> Self {
+        let Engine {
+            mut world,
+            mut initial_schedule,
+            step_schedule,
+        } = engine;
+        build::populate_world(&mut world, scenario, seed, keep);
+        initial_schedule.run(&mut world);
         Simulation {
             world,
-            step_schedule: systems::step_schedule(),
-            ids: build::nation_ids(scenario),
+            initial_schedule,
+            step_schedule,
+            ids,
             steps: scenario.steps,
         }
     }
@@ -210,11 +272,16 @@ impl Simulation {
 
     /// Runs the remaining steps and returns what the run produced, with the states `states`
     /// asks for (limited to those kept at construction).
-    pub fn finish(mut self, states: StatesMode) -> RunOutput {
+    pub fn finish(self, states: StatesMode) -> RunOutput {
+        self.finish_with_engine(states).0
+    }
+
+    /// [`Simulation::finish`], handing back the engine for the next run.
+    fn finish_with_engine(mut self, states: StatesMode) -> (RunOutput, Engine) {
         self.run_to_end();
         let k = self.world.get_resource::<Shape>().map_or(0, |s| s.dims);
         let Some(recorder) = self.world.remove_resource::<Recorder>() else {
-            return RunOutput::default();
+            return (RunOutput::default(), self.into_engine());
         };
         let mut rows = Vec::new();
         for snapshot in &recorder.snapshots {
@@ -239,10 +306,19 @@ impl Simulation {
                 });
             }
         }
-        RunOutput {
+        let output = RunOutput {
             steps: recorder.steps,
             metrics: recorder.rows,
             states: rows,
+        };
+        (output, self.into_engine())
+    }
+
+    fn into_engine(self) -> Engine {
+        Engine {
+            world: self.world,
+            initial_schedule: self.initial_schedule,
+            step_schedule: self.step_schedule,
         }
     }
 

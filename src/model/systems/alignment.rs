@@ -276,6 +276,7 @@ fn pairwise(
 /// The partner of nation `i`: drawn with probability ∝ tie weight (uniform over the other
 /// n − 1 nations on a complete network); `None` when `i` has no one to meet. Both the
 /// pairwise and the culture rule draw through here, so they consume the stream alike.
+#[inline]
 fn draw_neighbour(
     ties: &Ties,
     i: usize,
