@@ -300,7 +300,6 @@ fn output_folder_that_cannot_be_created() {
 /// Today the writer fails with exit 1 ("not a directory"); `check_output_location` makes it
 /// a usage error. Remove the `ignore` once `accord run` calls it.
 #[test]
-#[ignore = "needs output::check_output_location called by `accord run` (src/cli.rs)"]
 fn output_folder_under_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "afile", "keep me");
@@ -315,7 +314,6 @@ fn output_folder_under_a_file() {
 
 /// Remove the `ignore` once `accord run` calls `output::check_output_location`.
 #[test]
-#[ignore = "needs output::check_output_location called by `accord run` (src/cli.rs)"]
 fn output_folder_inside_the_scenarios_folder() {
     let dir = tempfile::tempdir().unwrap();
     let scenarios = dir.path().join("scenarios");
@@ -331,7 +329,6 @@ fn output_folder_inside_the_scenarios_folder() {
 
 /// Remove the `ignore` once `accord run` calls `output::check_output_location`.
 #[test]
-#[ignore = "needs output::check_output_location called by `accord run` (src/cli.rs)"]
 fn output_folder_holding_an_input_is_refused_even_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("ok.toml");

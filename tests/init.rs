@@ -96,7 +96,8 @@ fn init_creates_missing_folders() {
 #[test]
 fn world_starter_shows_both_mechanisms() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.toml");
+    // The scenario in a folder of its own: outputs may not go into a scenario's folder.
+    let path = dir.path().join("scenarios/w.toml");
     accord()
         .args(["init", "--template", "world"])
         .arg(&path)

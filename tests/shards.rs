@@ -17,10 +17,12 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// quickstart with fewer steps, written into `dir`.
+/// quickstart with fewer steps, written into `dir/scenarios/` (outputs may not go into a
+/// scenario's own folder).
 fn small(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join("scenarios/quickstart.toml")).unwrap();
-    let path = dir.join("small.toml");
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let path = dir.join("scenarios/small.toml");
     std::fs::write(&path, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
     path
 }
@@ -127,7 +129,8 @@ fn merged_shards_equal_one_run_in_any_order_and_split() {
 fn sweep_shards_merge_to_the_same_folder() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(root().join("scenarios/sweep_quickstart.toml")).unwrap();
-    let scenario = dir.path().join("sweep.toml");
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    let scenario = dir.path().join("scenarios/sweep.toml");
     std::fs::write(&scenario, text).unwrap();
     let args = ["--runs", "3", "--quiet"];
     let whole = dir.path().join("whole");

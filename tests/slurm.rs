@@ -472,10 +472,12 @@ echo $ok > "$FAKE_SBATCH_DIR/ok-$job"
 echo "$job"
 "#;
 
-/// quickstart with fewer steps, so that the ensembles below stay fast.
+/// quickstart with fewer steps, so that the ensembles below stay fast; in a folder of its own,
+/// since outputs may not go into a scenario's folder.
 fn small_scenario(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(quickstart()).unwrap();
-    let path = dir.join("small.toml");
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    let path = dir.join("scenarios/small.toml");
     std::fs::write(&path, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
     path
 }
