@@ -8,7 +8,7 @@
 //! - a missing scenario file and bad arguments: `missing_file_and_bad_arguments_exit_2` in
 //!   `tests/cli.rs`;
 //! - an output path that is a file: `output_path_that_is_a_file_is_refused` in `tests/cli.rs`;
-//! - Ctrl-C keeps the previous output folder: `ctrl_c_leaves_no_folder_and_keeps_the_previous_one`
+//! - Ctrl-C keeps the previous output folder: `ctrl_c_keeps_finished_chunks_and_the_previous_folder`
 //!   in `tests/cli.rs`;
 //! - a giant `population.count`: `giant_counts_are_refused_before_allocation` in
 //!   `src/scenario/load/tests.rs`.
