@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(scenario) = accord::scenario::parse_str(text, Path::new("fuzz.toml")) else {
+    // Placed in the shipped scenarios folder, so `nations_file = "data/world_nations.csv"`
+    // (from the world2025 seed) and its mutations reach real files and the CSV reader.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/fuzz.toml");
+    let Ok(scenario) = accord::scenario::parse_str(text, &path) else {
         return;
     };
     let steps = scenario.recorded_steps();
