@@ -68,7 +68,7 @@ pub struct StateRow {
 
 /// Simulates one run of an arm. `scenario` already has the arm's overrides applied (the caller does that), so this ignores `scenario.arms`. Pure function of (scenario, seed): no I/O, deterministic.
 ///
-/// Each thread keeps the world and schedules of its last run ([`Engine`]) and reuses them:
+/// Each thread keeps the world and schedules of its last run (`Engine`) and reuses them:
 /// building and initialising bevy schedules costs about a quarter of a small run, and an
 /// ensemble calls this thousands of times per worker. Between runs [`build::clear_run`]
 /// despawns every nation and body and the next build replaces every resource, so no state
