@@ -287,24 +287,17 @@ fn finish_shard(partial: &Path, mut m: StoreManifest, out: &Path, force: bool) -
     Ok(())
 }
 
-/// The scenario and any `nations_file` it names, with hashes.
+/// The scenario and any `nations_file` it names ([`scenario::input_files`]), with hashes.
 pub(crate) fn inputs(scenario_path: &Path) -> Result<Vec<manifest::Input>> {
-    let mut list = vec![manifest::Input {
-        path: scenario_path.display().to_string(),
-        sha256: manifest::sha256_file(scenario_path)?,
-    }];
-    let text = std::fs::read_to_string(scenario_path)
-        .map_err(|e| Error::io("read scenario", scenario_path, e))?;
-    if let Ok(table) = text.parse::<toml::Table>()
-        && let Some(rel) = table.get("nations_file").and_then(|v| v.as_str())
-    {
-        let p = scenario_path.parent().unwrap_or(Path::new(".")).join(rel);
-        list.push(manifest::Input {
-            path: p.display().to_string(),
-            sha256: manifest::sha256_file(&p)?,
-        });
-    }
-    Ok(list)
+    scenario::input_files(scenario_path)
+        .into_iter()
+        .map(|p| {
+            Ok(manifest::Input {
+                sha256: manifest::sha256_file(&p)?,
+                path: p.display().to_string(),
+            })
+        })
+        .collect()
 }
 
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
