@@ -57,10 +57,8 @@ pub fn paired_effects(
         for batch in batches(groups.clone(), l.runs, 2) {
             let a = src.columns(l.cell(point, arm), batch.clone())?;
             let r = src.columns(l.cell(point, reference), batch.clone())?;
-            let len = a.len() / batch.len().max(1);
             let diffs: Vec<f64> = a.iter().zip(&r).map(|(x, y)| x - y).collect();
             let effects = per_column(&diffs, batch.len(), effect_of);
-            debug_assert_eq!(len * batch.len(), diffs.len());
             for (g, (summary, share_lower, share_higher)) in batch.zip(effects) {
                 rows.push(EffectRow {
                     point,

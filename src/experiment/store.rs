@@ -251,13 +251,14 @@ pub fn missing_chunks(dir: &Path, m: &StoreManifest) -> Vec<u32> {
         .collect()
 }
 
-/// Simulates every missing chunk of store `dir` (runs of `scenario`, which must be `m`'s
-/// scenario), writing each durably as soon as it is complete. Stops with
+/// Simulates the chunks `missing` (from [`missing_chunks`]) of store `dir`, writing each
+/// durably as soon as it is complete. Stops with
 /// [`Error::Interrupted`] soon after `stop` is set: finished chunks stay, the one in flight is
 /// dropped. `progress` is called once per simulated run.
 pub fn fill(
     dir: &Path,
     m: &StoreManifest,
+    missing: &[u32],
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
@@ -276,7 +277,7 @@ pub fn fill(
     } else {
         Vec::new()
     };
-    for c in missing_chunks(dir, m) {
+    for &c in missing {
         if stop.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }
@@ -424,15 +425,13 @@ impl RunSource for ChunkSet {
             let file = store.files.get(c).ok_or_else(|| {
                 Error::Usage(format!("run {run} is missing from shard {}", store.shard))
             })?;
-            if cache[k].as_ref().is_none_or(|x| x.chunk != c) {
-                cache[k] = Some(CachedChunk {
+            let cached = match &mut cache[k] {
+                Some(x) if x.chunk == c => x,
+                slot => slot.insert(CachedChunk {
                     chunk: c,
                     values: file.read_groups(cell, 0..groups)?,
                     states: file.read_states(cell)?,
-                });
-            }
-            let Some(cached) = cache[k].as_ref() else {
-                continue;
+                }),
             };
             if file.runs().get(i) != Some(&run) {
                 return Err(Error::Usage(format!(

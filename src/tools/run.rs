@@ -166,7 +166,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     // kills the process; finished chunks are still on disk for --resume.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let threads = args.threads.map(usize::from);
-    let filled = store::fill(&partial, &plan, threads, &|| bar.inc(1), &stop);
+    let filled = store::fill(&partial, &plan, &missing, threads, &|| bar.inc(1), &stop);
     bar.finish_and_clear();
     match filled {
         Err(Error::Interrupted) => return Err(paused(&partial, &plan, &out)),
