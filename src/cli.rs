@@ -145,7 +145,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Schema => {
-            print!("{}", crate::tools::schema::render());
+            print!("{}", crate::scenario::schema::render());
             Ok(())
         }
         Command::Describe {

@@ -85,7 +85,7 @@ fn nan_and_infinity() {
 fn duplicate_nation_ids() {
     refused(
         &format!("{HEADER}{NATION_X}{NATION_X}"),
-        "error: bad.toml:7:1: `nations[1].id`: `X` is used by two nations (#1 and #2); ids must be unique\n",
+        "error: bad.toml:7:1: `nations[1].id`: `X` is used twice (#1 and #2); nation ids must be unique\n",
     );
 }
 
@@ -93,7 +93,7 @@ fn duplicate_nation_ids() {
 fn duplicate_dimensions() {
     refused(
         &format!("name = \"bad\"\nsteps = 3\ndimensions = [\"a\", \"a\"]\n{NATION_X}"),
-        "error: bad.toml:3:20: `dimensions`: `a` appears twice; dimension names must be unique\n",
+        "error: bad.toml:3:20: `dimensions`: `a` is used twice (#1 and #2); dimension names must be unique\n",
     );
 }
 

@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::keys::NATION;
 use super::limits;
+use super::spec::{Dflt, Slug, Ty, ValueSpec};
 use super::types::NationSpec;
 use crate::error::Problem;
 
@@ -114,16 +116,12 @@ pub(crate) fn parse(
         }
     };
     let stance_cols: Vec<String> = dimensions.iter().map(|d| format!("stance.{d}")).collect();
-    let fixed = [
-        "id",
-        "name",
-        "groups",
-        "gdp",
-        "capability",
-        "openness",
-        "confidence",
-        "stubbornness",
-    ];
+    // The columns are the keys of `[[nations]]`, with one `stance.<dim>` column per dimension.
+    let fixed: Vec<&str> = NATION
+        .names()
+        .into_iter()
+        .filter(|k| *k != "stance")
+        .collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     for h in headers.iter() {
         if !fixed.contains(&h) && !stance_cols.iter().any(|c| c == h) {
@@ -187,28 +185,25 @@ pub(crate) fn parse(
                 }
             }
         };
-        let gdp = number("gdp", 0.0, f64::MAX, Some(1.0)).unwrap_or(1.0);
-        let capability = number("capability", 0.0, f64::MAX, Some(1.0)).unwrap_or(1.0);
-        let openness = number("openness", 0.0, 1.0, Some(0.0)).unwrap_or(0.0);
-        let confidence = number("confidence", 0.0, 1.0, None);
-        let stubbornness = number("stubbornness", 0.0, 1.0, None);
+        let mut key = |name: &str| match NATION.key(name).map(|k| (k.ty, k.default)) {
+            Some((Ty::Value(ValueSpec::Number(lo, hi)), Dflt::Number(d))) => {
+                number(name, lo, hi, Some(d))
+            }
+            Some((Ty::Value(ValueSpec::Number(lo, hi)), _)) => number(name, lo, hi, None),
+            _ => None,
+        };
+        let gdp = key("gdp").unwrap_or_default();
+        let capability = key("capability").unwrap_or_default();
+        let openness = key("openness").unwrap_or_default();
+        let confidence = key("confidence");
+        let stubbornness = key("stubbornness");
         let stance: Vec<Option<f64>> = stance_cols
             .iter()
             .map(|c| number(c, 0.0, 1.0, None))
             .collect();
         let id = field("id").to_string();
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            problems.push(problem(
-                line,
-                "id",
-                format!(
-                    "is `{id}`, but ids are non-empty and use only letters, digits, `_` and `-`"
-                ),
-            ));
+        if let Some(msg) = Slug::Nation.check(&id) {
+            problems.push(problem(line, "id", msg));
             continue;
         }
         let groups: Vec<String> = field("groups")
@@ -217,17 +212,8 @@ pub(crate) fn parse(
             .filter(|g| !g.is_empty())
             .map(str::to_string)
             .collect();
-        if let Some(bad) = groups.iter().find(|g| {
-            !g.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        }) {
-            problems.push(problem(
-                line,
-                "groups",
-                format!(
-                    "`{bad}` is not a valid group tag: use a-z, 0-9, `_` and `-`, separated by `;`"
-                ),
-            ));
+        if let Some(msg) = groups.iter().find_map(|g| Slug::Group.check(g)) {
+            problems.push(problem(line, "groups", format!("{msg}, separated by `;`")));
         }
         if stance.iter().any(Option::is_none) {
             continue;

@@ -5,111 +5,19 @@
 //! Arms, `set` events and sweeps all go through [`parse`], so every place that names a
 //! parameter accepts exactly the same paths and ranges.
 
+use super::keys;
+use super::spec::{NON_NEG, ParamKeys, ParamValue, UNIT, ValueSpec};
 use super::types::*;
 
-/// What a path's value must be.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ValueSpec {
-    /// A finite number in `[lo, hi]`.
-    Number(f64, f64),
-    /// An integer in `[lo, hi]`.
-    Integer(u64, u64),
-    /// `true` or `false`.
-    Bool,
-    /// One of these strings.
-    Choice(&'static [&'static str]),
-}
-
-impl std::fmt::Display for ValueSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ValueSpec::Number(lo, hi) if *hi == f64::MAX => write!(f, "a number ≥ {lo}"),
-            ValueSpec::Number(lo, hi) => write!(f, "a number in [{lo}, {hi}]"),
-            ValueSpec::Integer(lo, hi) => write!(f, "an integer in [{lo}, {hi}]"),
-            ValueSpec::Bool => write!(f, "`true` or `false`"),
-            ValueSpec::Choice(c) => write!(
-                f,
-                "one of {}",
-                c.iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    }
-}
-
-const UNIT: ValueSpec = ValueSpec::Number(0.0, 1.0);
-const NON_NEG: ValueSpec = ValueSpec::Number(0.0, f64::MAX);
-/// The names `alignment.rule` takes.
-pub const RULES: &[&str] = &["pairwise", "averaging", "culture"];
-
-/// Largest q of `alignment.traits`: more traits than this never meet in any lattice
-/// accord can hold, and t/(q−1) stays an exact, distinct f64 for every t.
-pub const MAX_TRAITS: u64 = 1_000_000;
-
-/// Keys of `[alignment]`, which are also its parameter paths.
-pub(crate) const ALIGNMENT_KEYS: &[&str] = &[
-    "rule",
-    "confidence",
-    "rate",
-    "stubbornness",
-    "self_weight",
-    "rivalry_rate",
-    "noise",
-    "traits",
-];
-/// Keys of `[diffusion]`, which are also its parameter paths.
-pub(crate) const DIFFUSION_KEYS: &[&str] = &["enabled", "growth", "absorption", "norm_pull"];
-const BODY_KEYS: &[&str] = &[
-    "enabled",
-    "founded",
-    "harmonization",
-    "accession_threshold",
-    "join_rate",
-    "exit_threshold",
-    "capacity_building",
-    "dialogue",
-];
-const NATION_KEYS: &[&str] = &[
-    "gdp",
-    "capability",
-    "openness",
-    "confidence",
-    "stubbornness",
-    "stance.<dimension>",
-];
-
-/// The numeric range of a path (the file's own keys use the same ranges as overrides).
-pub(crate) fn range(path: &ParamPath) -> std::ops::RangeInclusive<f64> {
-    match spec(path, u32::MAX) {
-        ValueSpec::Number(lo, hi) => lo..=hi,
-        ValueSpec::Integer(lo, hi) => lo as f64..=hi as f64,
-        ValueSpec::Bool | ValueSpec::Choice(_) => 0.0..=1.0,
-    }
-}
-
-/// The range of values of a path; `steps` bounds `founded`.
+/// The range of values of a path, from the key table; `steps` bounds `founded`.
 pub fn spec(path: &ParamPath, steps: u32) -> ValueSpec {
     match path {
-        ParamPath::Alignment(k) => match k {
-            AlignmentKey::Rule => ValueSpec::Choice(RULES),
-            AlignmentKey::SelfWeight => NON_NEG,
-            AlignmentKey::Traits => ValueSpec::Integer(2, MAX_TRAITS),
-            _ => UNIT,
-        },
-        ParamPath::Diffusion(k) => match k {
-            DiffusionKey::Enabled => ValueSpec::Bool,
-            DiffusionKey::Growth => ValueSpec::Number(0.0, 10.0),
-            _ => UNIT,
-        },
+        ParamPath::Alignment(k) => k.spec(),
+        ParamPath::Diffusion(k) => k.spec(),
         ParamPath::Network(NetworkKey::P) => UNIT,
         ParamPath::Network(NetworkKey::GroupWeight(_)) => NON_NEG,
-        ParamPath::Body(_, k) => match k {
-            BodyKey::Enabled => ValueSpec::Bool,
-            BodyKey::Founded => ValueSpec::Integer(0, u64::from(steps)),
-            _ => UNIT,
-        },
+        ParamPath::Body(_, BodyKey::Founded) => ValueSpec::Integer(0, u64::from(steps)),
+        ParamPath::Body(_, k) => k.spec(),
         ParamPath::Nation(_, k) | ParamPath::Group(_, k) => match k {
             NationKey::Gdp | NationKey::Capability => NON_NEG,
             _ => UNIT,
@@ -139,30 +47,12 @@ pub fn parse(text: &str, names: &Names<'_>) -> Result<ParamPath, String> {
         )
     };
     match parts.as_slice() {
-        ["alignment", key] => {
-            let k = match *key {
-                "rule" => AlignmentKey::Rule,
-                "confidence" => AlignmentKey::Confidence,
-                "rate" => AlignmentKey::Rate,
-                "stubbornness" => AlignmentKey::Stubbornness,
-                "self_weight" => AlignmentKey::SelfWeight,
-                "rivalry_rate" => AlignmentKey::RivalryRate,
-                "noise" => AlignmentKey::Noise,
-                "traits" => AlignmentKey::Traits,
-                other => return Err(unknown("key", other, ALIGNMENT_KEYS)),
-            };
-            Ok(ParamPath::Alignment(k))
-        }
-        ["diffusion", key] => {
-            let k = match *key {
-                "enabled" => DiffusionKey::Enabled,
-                "growth" => DiffusionKey::Growth,
-                "absorption" => DiffusionKey::Absorption,
-                "norm_pull" => DiffusionKey::NormPull,
-                other => return Err(unknown("key", other, DIFFUSION_KEYS)),
-            };
-            Ok(ParamPath::Diffusion(k))
-        }
+        ["alignment", key] => AlignmentKey::from_name(key)
+            .map(ParamPath::Alignment)
+            .ok_or_else(|| unknown("key", key, &keys::ALIGNMENT.names())),
+        ["diffusion", key] => DiffusionKey::from_name(key)
+            .map(ParamPath::Diffusion)
+            .ok_or_else(|| unknown("key", key, &keys::DIFFUSION.names())),
         ["network", "p"] => Ok(ParamPath::Network(NetworkKey::P)),
         ["network", "group_weights", tag] => {
             find(names.groups, tag, "group", text)?;
@@ -170,17 +60,10 @@ pub fn parse(text: &str, names: &Names<'_>) -> Result<ParamPath, String> {
         }
         ["bodies", id, key] => {
             let b = find(names.bodies, id, "body", text)?;
-            let k = match *key {
-                "enabled" => BodyKey::Enabled,
-                "founded" => BodyKey::Founded,
-                "harmonization" => BodyKey::Harmonization,
-                "accession_threshold" => BodyKey::AccessionThreshold,
-                "join_rate" => BodyKey::JoinRate,
-                "exit_threshold" => BodyKey::ExitThreshold,
-                "capacity_building" => BodyKey::CapacityBuilding,
-                "dialogue" => BodyKey::Dialogue,
-                other => return Err(unknown("body key", other, BODY_KEYS)),
-            };
+            let k = BodyKey::from_name(key).ok_or_else(|| {
+                let names: Vec<&str> = BodyKey::ALL.iter().map(|k| k.name()).collect();
+                unknown("body key", key, &names)
+            })?;
             Ok(ParamPath::Body(b, k))
         }
         ["nations", id, rest @ ..] => {
@@ -227,9 +110,22 @@ fn nation_key(rest: &[&str], names: &Names<'_>, text: &str) -> Result<NationKey,
         _ => Err(format!(
             "unknown nation key `{}` in parameter path `{text}`; allowed: {}",
             rest.join("."),
-            NATION_KEYS.join(", ")
+            nation_path_keys().join(", ")
         )),
     }
+}
+
+/// `gdp, …, stance.<dimension>`: the nation keys a path may name, from the key table.
+fn nation_path_keys() -> Vec<String> {
+    let names = keys::NATION
+        .keys()
+        .filter_map(|k| keys::param_path(&keys::NATION, k))
+        .map(|p| p.trim_start_matches("nations.<id>.").to_string());
+    // Stance paths take a dimension, so they are listed last.
+    let (stance, mut out): (Vec<String>, Vec<String>) =
+        names.partition(|k| k.starts_with("stance"));
+    out.extend(stance);
+    out
 }
 
 fn find(list: &[String], name: &str, what: &str, text: &str) -> Result<usize, String> {
@@ -294,51 +190,17 @@ pub fn apply(scenario: &mut Scenario, path: &ParamPath, value: &ParamValue) {
 
 /// Applies an alignment key; shared with the model's `set` events.
 pub fn apply_alignment(a: &mut Alignment, key: AlignmentKey, value: &ParamValue) {
-    let x = value.number();
-    match key {
-        AlignmentKey::Rule => {
-            if let ParamValue::Text(t) = value {
-                a.rule = match t.as_str() {
-                    "averaging" => Rule::Averaging,
-                    "culture" => Rule::Culture,
-                    _ => Rule::Pairwise,
-                };
-            }
-        }
-        AlignmentKey::Confidence => a.confidence = x,
-        AlignmentKey::Rate => a.rate = x,
-        AlignmentKey::Stubbornness => a.stubbornness = x,
-        AlignmentKey::SelfWeight => a.self_weight = x,
-        AlignmentKey::RivalryRate => a.rivalry_rate = x,
-        AlignmentKey::Noise => a.noise = x,
-        AlignmentKey::Traits => a.traits = x.max(2.0).round() as u32,
-    }
+    key.apply(a, value);
 }
 
 /// Applies a diffusion key; shared with the model's `set` events.
 pub fn apply_diffusion(d: &mut Diffusion, key: DiffusionKey, value: &ParamValue) {
-    let x = value.number();
-    match key {
-        DiffusionKey::Enabled => d.enabled = value.flag(),
-        DiffusionKey::Growth => d.growth = x,
-        DiffusionKey::Absorption => d.absorption = x,
-        DiffusionKey::NormPull => d.norm_pull = x,
-    }
+    key.apply(d, value);
 }
 
 /// Applies a body key; shared with the model's `set` events.
 pub fn apply_body(body: &mut BodySpec, key: BodyKey, value: &ParamValue) {
-    let x = value.number();
-    match key {
-        BodyKey::Enabled => body.enabled = value.flag(),
-        BodyKey::Founded => body.founded = x.max(0.0).round() as u32,
-        BodyKey::Harmonization => body.harmonization = x,
-        BodyKey::AccessionThreshold => body.accession_threshold = x,
-        BodyKey::JoinRate => body.join_rate = x,
-        BodyKey::ExitThreshold => body.exit_threshold = x,
-        BodyKey::CapacityBuilding => body.capacity_building = x,
-        BodyKey::Dialogue => body.dialogue = x,
-    }
+    key.apply(body, value);
 }
 
 fn apply_nation(n: &mut NationSpec, key: NationKey, x: f64) {
@@ -359,6 +221,20 @@ impl Scenario {
         if let Some(a) = self.arms.get(arm) {
             for assignment in &a.set {
                 apply(&mut s, &assignment.path, &assignment.value);
+            }
+        }
+        s
+    }
+
+    /// The scenario at sweep point `point`: the point's assignments applied to the base, with
+    /// the sweep removed, so [`Scenario::for_arm`] then applies the arm's `set` on top. Without
+    /// a sweep (or for an unknown point) the base scenario without changes.
+    pub fn at_point(&self, point: usize) -> Scenario {
+        let mut s = self.clone();
+        s.sweep = None;
+        if let Some(assignments) = self.sweep.as_ref().and_then(|w| w.points.get(point)) {
+            for a in assignments {
+                apply(&mut s, &a.path, &a.value);
             }
         }
         s

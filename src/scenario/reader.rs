@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::spec::{ParamKeys, ParamValue, ValueSpec};
 use crate::error::Problem;
 
 /// A spanned TOML value.
@@ -121,17 +122,6 @@ impl<'s> Ctx<'s> {
         self.number_value(v, &t.key(key), range)
     }
 
-    /// A number in `range`, or `default` when absent.
-    pub(crate) fn number(
-        &mut self,
-        t: &Table<'_, '_>,
-        key: &str,
-        range: RangeInclusive<f64>,
-        default: f64,
-    ) -> f64 {
-        self.number_opt(t, key, range).unwrap_or(default)
-    }
-
     /// Checks a number value in place (used for array items and table entries too).
     pub(crate) fn number_value(
         &mut self,
@@ -219,22 +209,6 @@ impl<'s> Ctx<'s> {
         }
     }
 
-    /// A boolean, or `default` when absent.
-    pub(crate) fn boolean(&mut self, t: &Table<'_, '_>, key: &str, default: bool) -> bool {
-        let Some(v) = t.get(key) else { return default };
-        match v.get_ref() {
-            DeValue::Boolean(b) => *b,
-            other => {
-                self.error(
-                    &v.span(),
-                    &t.key(key),
-                    format!("expected `true` or `false`, found {}", describe(other)),
-                );
-                default
-            }
-        }
-    }
-
     /// A string; `None` when absent or not a string.
     pub(crate) fn string_opt(&mut self, t: &Table<'_, '_>, key: &str) -> Option<String> {
         let v = t.get(key)?;
@@ -306,6 +280,54 @@ impl<'s> Ctx<'s> {
                 ),
             );
             None
+        }
+    }
+
+    /// Checks one value against a [`ValueSpec`]; `key` names it in messages. Files, arms,
+    /// sweeps and events all check scalars through here, so they say the same thing.
+    pub(crate) fn spec_value(
+        &mut self,
+        value: &Value<'_>,
+        key: &str,
+        spec: ValueSpec,
+    ) -> Option<ParamValue> {
+        Some(match spec {
+            ValueSpec::Number(lo, hi) => {
+                ParamValue::Number(self.number_value(value, key, lo..=hi)?)
+            }
+            ValueSpec::Integer(lo, hi) => {
+                ParamValue::Number(self.integer_value(value, key, lo..=hi)? as f64)
+            }
+            ValueSpec::Bool => match value.get_ref() {
+                DeValue::Boolean(b) => ParamValue::Bool(*b),
+                other => {
+                    self.error(
+                        &value.span(),
+                        key,
+                        format!("expected `true` or `false`, found {}", describe(other)),
+                    );
+                    return None;
+                }
+            },
+            ValueSpec::Choice(choices) => ParamValue::Text(self.choice_value(value, key, choices)?),
+        })
+    }
+
+    /// Reads the settable keys of `t` into `target`, after setting each to its default;
+    /// `spec` gives a key's range (bodies bound `founded` by the scenario's steps).
+    pub(crate) fn params<K: ParamKeys>(
+        &mut self,
+        t: &Table<'_, '_>,
+        target: &mut K::Target,
+        spec: impl Fn(K) -> ValueSpec,
+    ) {
+        K::apply_defaults(target);
+        for &k in K::ALL {
+            if let Some(v) = t.get(k.name())
+                && let Some(x) = self.spec_value(v, &t.key(k.name()), spec(k))
+            {
+                k.apply(target, &x);
+            }
         }
     }
 

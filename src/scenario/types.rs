@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::spec::ParamValue;
+use super::spec::{Dflt, NON_NEG, Named, Param, UNIT, ValueSpec, named, param_keys};
+
 /// A fully validated scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
@@ -104,37 +107,6 @@ pub struct Assignment {
     pub value: ParamValue,
 }
 
-/// A value a parameter can take.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum ParamValue {
-    /// A number (integers are widened).
-    Number(f64),
-    /// A boolean switch.
-    Bool(bool),
-    /// An enumerated choice such as `alignment.rule`.
-    Text(String),
-}
-
-impl ParamValue {
-    /// The number, or 0 for other kinds (validation guarantees the kind matches the path).
-    pub fn number(&self) -> f64 {
-        match self {
-            ParamValue::Number(x) => *x,
-            ParamValue::Bool(b) => f64::from(u8::from(*b)),
-            ParamValue::Text(_) => 0.0,
-        }
-    }
-
-    /// The boolean, or `number != 0`.
-    pub fn flag(&self) -> bool {
-        match self {
-            ParamValue::Bool(b) => *b,
-            ParamValue::Number(x) => *x != 0.0,
-            ParamValue::Text(_) => false,
-        }
-    }
-}
-
 /// Where a parameter lives.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ParamPath {
@@ -152,30 +124,6 @@ pub enum ParamPath {
     Group(String, NationKey),
 }
 
-/// Keys under `alignment`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)]
-pub enum AlignmentKey {
-    Rule,
-    Confidence,
-    Rate,
-    Stubbornness,
-    SelfWeight,
-    RivalryRate,
-    Noise,
-    Traits,
-}
-
-/// Keys under `diffusion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)]
-pub enum DiffusionKey {
-    Enabled,
-    Growth,
-    Absorption,
-    NormPull,
-}
-
 /// Keys under `network`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NetworkKey {
@@ -183,20 +131,6 @@ pub enum NetworkKey {
     P,
     /// Multiplier of ties inside a group.
     GroupWeight(String),
-}
-
-/// Keys of a body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[allow(missing_docs)]
-pub enum BodyKey {
-    Enabled,
-    Founded,
-    Harmonization,
-    AccessionThreshold,
-    JoinRate,
-    ExitThreshold,
-    CapacityBuilding,
-    Dialogue,
 }
 
 /// Keys of a nation (or of every nation in a group).
@@ -217,7 +151,7 @@ pub enum NationKey {
 }
 
 /// `[alignment]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Alignment {
     /// Which update rule moves stances.
     pub rule: Rule,
@@ -243,10 +177,45 @@ pub fn default_traits() -> u32 {
     2
 }
 
+/// Largest q of `alignment.traits`: more traits than this never meet in any lattice
+/// accord can hold, and t/(q−1) stays an exact, distinct f64 for every t.
+pub const MAX_TRAITS: u64 = 1_000_000;
+
+param_keys! {
+    /// Keys of `[alignment]`, which are also its parameter paths `alignment.<key>`.
+    pub enum AlignmentKey for Alignment, param Param::Yes {
+        Rule = "rule": ValueSpec::Choice(Rule::NAMES), default Dflt::Text("pairwise"),
+            "Update rule (default `pairwise`).",
+            |a, v| a.rule = Rule::from_name(v.text()).unwrap_or_default();
+        Confidence = "confidence": UNIT, default Dflt::Number(1.0),
+            "Bounded-confidence radius: nations further apart ignore each other.",
+            |a, v| a.confidence = v.number();
+        Rate = "rate": UNIT, default Dflt::Number(0.5),
+            "Share of the gap moved towards those within confidence per step.",
+            |a, v| a.rate = v.number();
+        Stubbornness = "stubbornness": UNIT, default Dflt::Number(0.0),
+            "Anchoring to each nation's initial stance.",
+            |a, v| a.stubbornness = v.number();
+        SelfWeight = "self_weight": NON_NEG, default Dflt::Number(1.0),
+            "Weight of a nation's own stance in averaging.",
+            |a, v| a.self_weight = v.number();
+        RivalryRate = "rivalry_rate": UNIT, default Dflt::Number(0.0),
+            "Share of their gap (× strength) by which rivals who meet move apart.",
+            |a, v| a.rivalry_rate = v.number();
+        Noise = "noise": UNIT, default Dflt::Number(0.0),
+            "σ of Gaussian noise per dimension per step (result clamped to [0, 1]).",
+            |a, v| a.noise = v.number();
+        Traits = "traits": ValueSpec::Integer(2, MAX_TRAITS), default Dflt::Integer(2),
+            "Traits per dimension for the `culture` rule.",
+            |a, v| a.traits = v.number().max(2.0).round() as u32;
+    }
+}
+
 /// Stance update rules.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rule {
     /// Deffuant–Weisbuch random pairwise meetings.
+    #[default]
     Pairwise,
     /// Synchronous weighted averaging (Hegselmann–Krause, DeGroot, Friedkin–Johnsen).
     Averaging,
@@ -255,14 +224,16 @@ pub enum Rule {
     Culture,
 }
 
+named!(Rule {
+    Pairwise = "pairwise",
+    Averaging = "averaging",
+    Culture = "culture"
+});
+
 impl Rule {
     /// The name used in scenario files.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::Pairwise => "pairwise",
-            Rule::Averaging => "averaging",
-            Rule::Culture => "culture",
-        }
+        self.name()
     }
 }
 
@@ -319,7 +290,7 @@ pub struct Rivalry {
 }
 
 /// `[diffusion]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Diffusion {
     /// Off unless switched on.
     pub enabled: bool,
@@ -331,8 +302,26 @@ pub struct Diffusion {
     pub norm_pull: f64,
 }
 
+param_keys! {
+    /// Keys of `[diffusion]`, which are also its parameter paths `diffusion.<key>`.
+    pub enum DiffusionKey for Diffusion, param Param::Yes {
+        Enabled = "enabled": ValueSpec::Bool, default Dflt::Bool(false),
+            "Turns open-source capability diffusion on (default false).",
+            |d, v| d.enabled = v.flag();
+        Growth = "growth": ValueSpec::Number(0.0, 10.0), default Dflt::Number(0.0),
+            "Capability growth g per step.",
+            |d, v| d.growth = v.number();
+        Absorption = "absorption": UNIT, default Dflt::Number(0.0),
+            "Absorption α: share of the gap to the best open offer absorbed per step.",
+            |d, v| d.absorption = v.number();
+        NormPull = "norm_pull": UNIT, default Dflt::Number(0.0),
+            "Norm pull ν: how far absorbed technology moves stances toward the provider's.",
+            |d, v| d.norm_pull = v.number();
+    }
+}
+
 /// `[[bodies]]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BodySpec {
     /// Identifier used in paths and metric names.
     pub id: String,
@@ -360,10 +349,42 @@ pub struct BodySpec {
     pub dialogue: f64,
 }
 
+param_keys! {
+    /// The scalar keys of a `[[bodies]]` entry, which are also its parameter paths
+    /// `bodies.<id>.<key>`. `founded` is further bounded by the scenario's `steps`.
+    pub enum BodyKey for BodySpec, param Param::Yes {
+        Enabled = "enabled": ValueSpec::Bool, default Dflt::Bool(true),
+            "A disabled body never founds and has no members (default true).",
+            |b, v| b.enabled = v.flag();
+        Founded = "founded": ValueSpec::Integer(0, super::limits::MAX_STEPS), default Dflt::Integer(0),
+            "Step at which `founders` join (at most `steps`; default 0).",
+            |b, v| b.founded = v.number().max(0.0).round() as u32;
+        Harmonization = "harmonization": UNIT, default Dflt::Number(0.0),
+            "Members move toward the standard by this share each step.",
+            |b, v| b.harmonization = v.number();
+        AccessionThreshold = "accession_threshold": UNIT, default Dflt::Number(0.0),
+            "A non-member within this distance of the standard may join.",
+            |b, v| b.accession_threshold = v.number();
+        JoinRate = "join_rate": UNIT, default Dflt::Number(0.0),
+            "Probability per step that an eligible non-member joins.",
+            |b, v| b.join_rate = v.number();
+        ExitThreshold = "exit_threshold": UNIT, default Dflt::Number(1.0),
+            "A member farther than this from the standard leaves (default 1).",
+            |b, v| b.exit_threshold = v.number();
+        CapacityBuilding = "capacity_building": UNIT, default Dflt::Number(0.0),
+            "Members below the members' mean capability gain this share of the gap.",
+            |b, v| b.capacity_building = v.number();
+        Dialogue = "dialogue": UNIT, default Dflt::Number(0.0),
+            "Added to a member's confidence toward fellow members.",
+            |b, v| b.dialogue = v.number();
+    }
+}
+
 /// A body's standard.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub enum Standard {
     /// GDP-weighted mean stance of current members.
+    #[default]
     MembersMean,
     /// A fixed stance, one value per dimension.
     Fixed(Vec<f64>),
@@ -418,7 +439,7 @@ pub enum EventKind {
 }
 
 /// `[metrics]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MetricsConfig {
     /// δ: two nations are compatible when their distance is at most this.
     pub tolerance: f64,
@@ -430,14 +451,35 @@ pub struct MetricsConfig {
     pub every: u32,
 }
 
+param_keys! {
+    /// Keys of `[metrics]`. Not parameter paths: arms are compared under one measurement.
+    pub enum MetricsKey for MetricsConfig, param Param::No {
+        Tolerance = "tolerance": UNIT, default Dflt::Number(0.1),
+            "Distance within which nations count as aligned (default 0.1).",
+            |m, v| m.tolerance = v.number();
+        Weighting = "weighting": ValueSpec::Choice(Weighting::NAMES), default Dflt::Text("gdp"),
+            "Weight of each nation in the metrics (default `gdp`).",
+            |m, v| m.weighting = Weighting::from_name(v.text()).unwrap_or_default();
+        MinClusterShare = "min_cluster_share": UNIT, default Dflt::Number(0.0),
+            "Smallest share that counts as a cluster.",
+            |m, v| m.min_cluster_share = v.number();
+        Every = "every": ValueSpec::Integer(1, super::limits::MAX_STEPS), default Dflt::Integer(1),
+            "Record every k steps; step 0 and the last step are always recorded (default 1).",
+            |m, v| m.every = v.number().max(1.0).round() as u32;
+    }
+}
+
 /// Metric weighting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Weighting {
     /// GDP shares.
+    #[default]
     Gdp,
     /// Every nation counts the same.
     Equal,
 }
+
+named!(Weighting { Gdp = "gdp", Equal = "equal" });
 
 /// One named nation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -494,24 +536,15 @@ pub enum PopulationStance {
     Regular,
 }
 
+named!(PopulationStance {
+    Uniform = "uniform",
+    Regular = "regular"
+});
+
 impl Scenario {
     /// Number of sweep points (1 without a sweep).
     pub fn point_count(&self) -> usize {
         self.sweep.as_ref().map_or(1, |s| s.points.len().max(1))
-    }
-
-    /// The scenario at sweep point `point`: the point's assignments applied to the base, with
-    /// the sweep removed, so [`Scenario::for_arm`] then applies the arm's `set` on top. Without
-    /// a sweep (or for an unknown point) the base scenario without changes.
-    pub fn at_point(&self, point: usize) -> Scenario {
-        let mut s = self.clone();
-        s.sweep = None;
-        if let Some(assignments) = self.sweep.as_ref().and_then(|w| w.points.get(point)) {
-            for a in assignments {
-                super::params::apply(&mut s, &a.path, &a.value);
-            }
-        }
-        s
     }
 
     /// Total number of nations in every run.

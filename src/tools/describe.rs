@@ -372,5 +372,11 @@ pub fn describe(s: &Scenario) -> String {
          Σ_{{i<j}} w_i w_j with δ = {}; effective blocs = 1 / Σ_c W_c².",
         s.metrics.tolerance
     );
+    let _ = writeln!(
+        o,
+        "\n### Parameters\n\nEvery setting of the base scenario, defaults included (arms and \
+         sweep points change some of them, as listed above).\n\n{}",
+        crate::scenario::keys::settings_table(s)
+    );
     o
 }

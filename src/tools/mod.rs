@@ -6,5 +6,5 @@ pub mod init;
 pub mod merge;
 pub mod replay;
 pub mod run;
-pub mod schema;
+
 pub mod slurm;

@@ -176,7 +176,7 @@ fn duplicate_ids_and_missing_required_keys() {
     );
     assert!(
         p.iter()
-            .any(|p| p.key == "dimensions" && p.message.contains("appears twice")),
+            .any(|p| p.key == "dimensions" && p.message.contains("is used twice")),
         "{p:?}"
     );
     assert!(

@@ -1,0 +1,118 @@
+//! `dimensions`, `[experiment]`, `[alignment]`, `[diffusion]` and `[metrics]`: the
+//! scenario-wide settings.
+
+use toml::Spanned;
+use toml::de::DeValue;
+
+use super::check_slugs;
+use crate::scenario::keys;
+use crate::scenario::limits;
+use crate::scenario::reader::{Ctx, Table};
+use crate::scenario::spec::{ParamKeys, Slug};
+use crate::scenario::types::*;
+
+pub(super) fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
+    let Some(v) = top.get("dimensions") else {
+        ctx.missing(top, "dimensions");
+        return Vec::new();
+    };
+    let list = ctx.string_list(top, "dimensions");
+    if !matches!(v.get_ref(), DeValue::Array(_)) {
+        return Vec::new();
+    }
+    if list.is_empty() || list.len() > limits::MAX_DIMENSIONS {
+        ctx.error(
+            &v.span(),
+            "dimensions",
+            format!(
+                "has {} names, but it must have between 1 and {}",
+                list.len(),
+                limits::MAX_DIMENSIONS
+            ),
+        );
+    }
+    let items = list
+        .iter()
+        .map(|d| (d.get_ref().as_str(), d.span(), "dimensions".to_string()));
+    check_slugs(ctx, Slug::Dimension, items);
+    list.into_iter().map(Spanned::into_inner).collect()
+}
+
+pub(super) fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experiment {
+    let mut e = Experiment {
+        runs: 100,
+        seed: 1,
+        reference: 0,
+    };
+    if let Some(v) = top.get("experiment")
+        && let Some(t) = ctx.table(v, "experiment", &keys::EXPERIMENT.names())
+    {
+        if let Some(r) = ctx.integer_opt(&t, "runs", 1..=limits::MAX_RUNS) {
+            e.runs = r as u32;
+        }
+        // Seeds span all of u64, beyond what a parameter value (f64) holds exactly.
+        if let Some(s) = ctx.integer_opt(&t, "seed", 0..=u64::MAX) {
+            e.seed = s;
+        }
+    }
+    e
+}
+
+/// `[experiment] reference = "<arm>"`, resolved to an arm index (default: the first arm).
+pub(super) fn read_reference(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, arms: &[Arm]) -> usize {
+    let Some(v) = top
+        .get("experiment")
+        .and_then(|e| e.get_ref().get("reference"))
+    else {
+        return 0;
+    };
+    let Some(name) = ctx.string_value(v, "experiment.reference") else {
+        return 0;
+    };
+    match arms.iter().position(|a| a.name == name) {
+        Some(i) => i,
+        None => {
+            let names: Vec<&str> = arms.iter().map(|a| a.name.as_str()).collect();
+            ctx.error(
+                &v.span(),
+                "experiment.reference",
+                format!("is `{name}`, but the arms are: {}", names.join(", ")),
+            );
+            0
+        }
+    }
+}
+
+/// Reads one table of settable keys (`[alignment]`, `[diffusion]`, `[metrics]`) from the
+/// key table: defaults first, then every key the file gives.
+fn read_settings<K: ParamKeys>(
+    ctx: &mut Ctx<'_>,
+    top: &Table<'_, '_>,
+    section: &keys::Section,
+    target: &mut K::Target,
+) {
+    K::apply_defaults(target);
+    if let Some(v) = top.get(section.name)
+        && let Some(t) = ctx.table(v, section.name, &section.names())
+    {
+        ctx.params::<K>(&t, target, K::spec);
+    }
+}
+
+pub(super) fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
+    let mut a = Alignment::default();
+    read_settings::<AlignmentKey>(ctx, top, &keys::ALIGNMENT, &mut a);
+    a
+}
+
+pub(super) fn read_diffusion(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Diffusion {
+    let mut d = Diffusion::default();
+    read_settings::<DiffusionKey>(ctx, top, &keys::DIFFUSION, &mut d);
+    d
+}
+
+pub(super) fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
+    let mut m = MetricsConfig::default();
+    read_settings::<MetricsKey>(ctx, top, &keys::METRICS, &mut m);
+    m
+}
