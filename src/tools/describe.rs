@@ -376,7 +376,7 @@ pub fn describe(s: &Scenario) -> String {
         o,
         "\n### Parameters\n\nEvery setting of the base scenario, defaults included (arms and \
          sweep points change some of them, as listed above).\n\n{}",
-        crate::scenario::keys::settings_table(s)
+        crate::scenario::docs::settings_table(s)
     );
     o
 }
