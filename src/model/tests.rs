@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::scenario::{
-    Alignment, AlignmentKey, Arm, Assignment, BodySpec, Diffusion, Event, EventKind, Experiment,
-    MetricsConfig, NationKey, NationSpec, Network, NetworkKind, ParamPath, ParamValue, Population,
-    PopulationStance, Rivalry, Rule, Selector, Standard, Weighting,
+    AlignmentKey, Arm, Assignment, BodyKey, BodySpec, Diffusion, DiffusionKey, Event, EventKind,
+    Experiment, MetricsConfig, MetricsKey, NationKey, NationSpec, Network, NetworkKind, ParamKeys,
+    ParamPath, ParamValue, Population, PopulationStance, Rivalry, Rule, Selector, Standard,
+    Weighting,
 };
 
 const EPS: f64 = 1e-12;
@@ -28,34 +29,18 @@ fn scenario(stances: &[&[f64]]) -> Scenario {
             name: "baseline".into(),
             set: vec![],
         }],
-        alignment: Alignment {
-            rule: Rule::Pairwise,
-            confidence: 1.0,
-            rate: 0.5,
-            stubbornness: 0.0,
-            self_weight: 1.0,
-            rivalry_rate: 0.0,
-            noise: 0.0,
-            traits: 2,
-        },
+        alignment: AlignmentKey::defaults(),
         network: Network {
             kind: NetworkKind::Complete,
             group_weights: vec![],
         },
         rivalries: vec![],
-        diffusion: Diffusion {
-            enabled: false,
-            growth: 0.0,
-            absorption: 0.0,
-            norm_pull: 0.0,
-        },
+        diffusion: DiffusionKey::defaults(),
         bodies: vec![],
         events: vec![],
         metrics: MetricsConfig {
-            tolerance: 0.1,
             weighting: Weighting::Equal,
-            min_cluster_share: 0.0,
-            every: 1,
+            ..MetricsKey::defaults()
         },
         nations: stances
             .iter()
@@ -85,12 +70,7 @@ fn body(id: &str, founders: Vec<Selector>, founded: u32, standard: Standard) -> 
         founded,
         founders,
         standard,
-        harmonization: 0.0,
-        accession_threshold: 0.0,
-        join_rate: 0.0,
-        exit_threshold: 1.0,
-        capacity_building: 0.0,
-        dialogue: 0.0,
+        ..BodyKey::defaults()
     }
 }
 

@@ -313,15 +313,14 @@ impl<'s> Ctx<'s> {
         })
     }
 
-    /// Reads the settable keys of `t` into `target`, after setting each to its default;
-    /// `spec` gives a key's range (bodies bound `founded` by the scenario's steps).
+    /// Reads the settable keys `t` gives into `target` (which holds the defaults); `spec`
+    /// gives a key's range (bodies bound `founded` by the scenario's steps).
     pub(crate) fn params<K: ParamKeys>(
         &mut self,
         t: &Table<'_, '_>,
         target: &mut K::Target,
         spec: impl Fn(K) -> ValueSpec,
     ) {
-        K::apply_defaults(target);
         for &k in K::ALL {
             if let Some(v) = t.get(k.name())
                 && let Some(x) = self.spec_value(v, &t.key(k.name()), spec(k))

@@ -309,6 +309,17 @@ pub trait ParamKeys: Copy + PartialEq + 'static {
         }
     }
 
+    /// The struct with every key at its table default (fields that are not keys at their
+    /// `Default`), for tests and code that build scenarios without a file.
+    fn defaults() -> Self::Target
+    where
+        Self::Target: Default,
+    {
+        let mut t = Self::Target::default();
+        Self::apply_defaults(&mut t);
+        t
+    }
+
     /// Sets every key to its default.
     fn apply_defaults(target: &mut Self::Target) {
         for k in Self::ALL {

@@ -8,7 +8,7 @@ use crate::scenario::keys::BODY;
 use crate::scenario::limits;
 use crate::scenario::params;
 use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::Slug;
+use crate::scenario::spec::{ParamKeys, Slug};
 use crate::scenario::types::*;
 
 pub(super) fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> Vec<BodySpec> {
@@ -55,7 +55,7 @@ pub(super) fn read_bodies(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -
             id,
             founders: refs.selectors(ctx, &t, "founders"),
             standard,
-            ..BodySpec::default()
+            ..BodyKey::defaults()
         };
         ctx.params::<BodyKey>(&t, &mut body, |k| {
             params::spec(&ParamPath::Body(0, k), refs.steps)

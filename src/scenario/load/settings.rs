@@ -89,30 +89,27 @@ fn read_settings<K: ParamKeys>(
     ctx: &mut Ctx<'_>,
     top: &Table<'_, '_>,
     section: &keys::Section,
-    target: &mut K::Target,
-) {
-    K::apply_defaults(target);
+) -> K::Target
+where
+    K::Target: Default,
+{
+    let mut target = K::defaults();
     if let Some(v) = top.get(section.name)
         && let Some(t) = ctx.table(v, section.name, &section.names())
     {
-        ctx.params::<K>(&t, target, K::spec);
+        ctx.params::<K>(&t, &mut target, K::spec);
     }
+    target
 }
 
 pub(super) fn read_alignment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Alignment {
-    let mut a = Alignment::default();
-    read_settings::<AlignmentKey>(ctx, top, &keys::ALIGNMENT, &mut a);
-    a
+    read_settings::<AlignmentKey>(ctx, top, &keys::ALIGNMENT)
 }
 
 pub(super) fn read_diffusion(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Diffusion {
-    let mut d = Diffusion::default();
-    read_settings::<DiffusionKey>(ctx, top, &keys::DIFFUSION, &mut d);
-    d
+    read_settings::<DiffusionKey>(ctx, top, &keys::DIFFUSION)
 }
 
 pub(super) fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
-    let mut m = MetricsConfig::default();
-    read_settings::<MetricsKey>(ctx, top, &keys::METRICS, &mut m);
-    m
+    read_settings::<MetricsKey>(ctx, top, &keys::METRICS)
 }
