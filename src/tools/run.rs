@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
 
+use crate::charts;
 use crate::error::{Error, Result};
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
 use crate::experiment::{EffectRow, Layout, Shard, SummaryRow};
@@ -186,6 +187,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         &m,
         args.effects == Effects::All,
     )?;
+    charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
     // The results are in place; a store that cannot be removed is clutter, not a failure.
     let _ = std::fs::remove_dir_all(&partial);
