@@ -6,7 +6,8 @@
 //!
 //! The dependency direction is visible in the tree: [`scenario`] (input) → [`model`]
 //! (simulation, no I/O) and [`metrics`] (pure functions) → [`experiment`] (ensembles and
-//! statistics) → [`output`] and [`charts`] (files) → [`cli`].
+//! statistics) → [`output`] (files) → [`charts`] (drawn from those files) → [`cli`].
+//! [`stats`] is a leaf of pure statistics anything may use.
 #![warn(missing_docs)]
 
 pub mod charts;
@@ -18,6 +19,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod stats;
 pub mod tools;
 
 pub use error::{Error, Result};

@@ -7,22 +7,16 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::figure::{Figure, Format, clip, render, tick};
 use super::input::{EffectRecord, Meta};
-use super::{
-    AXIS_DESC_PX, Figure, Format, MARGIN, MIN_TEXT_PX, PALETTE, TICK_PX, TITLE_PX, WIDTH, clip,
-    fitting_size, font, render, text_width,
+use super::theme::{
+    AXIS_DESC_PX, AXIS_INK, GRID_BOLD, GRID_LIGHT, MARGIN, MIN_TEXT_PX, PALETTE, PANEL_TITLE_PX,
+    TICK_PX, TITLE_PX, WIDTH, fitting_size, font, text_width,
 };
 use crate::error::Result;
-
-/// The metrics shown, in panel order, with panel titles.
-pub(super) const HEADLINE: [(&str, &str); 3] = [
-    ("fragmentation", "Fragmentation"),
-    ("effective_blocs", "Effective blocs"),
-    ("dispersion", "Dispersion"),
-];
+use crate::metrics::catalogue;
 
 const ROW_PX: u32 = 64;
-const PANEL_TITLE_PX: f64 = 24.0;
 const X_LABEL_AREA: u32 = 70;
 
 /// One arm's effect on one metric.
@@ -83,10 +77,9 @@ impl Forest {
             let i = arms.iter().position(|a| a == arm).unwrap_or(0);
             PALETTE[i % PALETTE.len()]
         };
-        let panels: Vec<Panel> = HEADLINE
-            .iter()
+        let panels: Vec<Panel> = catalogue::headline()
             .filter(|(metric, _)| rows.iter().any(|r| r.metric == *metric))
-            .map(|&(metric, title)| {
+            .map(|(metric, title)| {
                 let effects: Vec<Option<Effect>> = effect_arms
                     .iter()
                     .map(|arm| {
@@ -135,25 +128,6 @@ impl Forest {
             name_w,
             height,
         })
-    }
-}
-
-/// A tick label with as many decimals as the axis span needs, and never "-0".
-pub(super) fn tick(v: f64, span: f64) -> String {
-    let decimals = if span.is_finite() && span > 0.0 {
-        (1.0 - span.log10().floor()).clamp(0.0, 8.0) as usize
-    } else {
-        2
-    };
-    let text = format!("{v:.decimals$}");
-    if text
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        text.trim_start_matches('-').to_owned()
-    } else {
-        text
     }
 }
 
@@ -214,10 +188,10 @@ impl Figure for Forest {
                 .x_label_formatter(&|v| tick(*v, x1 - x0))
                 .y_labels(0)
                 .disable_y_mesh()
-                .bold_line_style(RGBColor(210, 210, 210))
-                .light_line_style(RGBColor(238, 238, 238))
+                .bold_line_style(GRID_BOLD)
+                .light_line_style(GRID_LIGHT)
                 .max_light_lines(1)
-                .axis_style(RGBColor(80, 80, 80))
+                .axis_style(AXIS_INK)
                 .draw()?;
             // Zero: no difference from the reference.
             chart.draw_series([PathElement::new(
@@ -271,14 +245,6 @@ mod tests {
             lo: mean - 0.1,
             hi: mean + 0.1,
         }
-    }
-
-    #[test]
-    fn ticks_have_no_negative_zero() {
-        assert_eq!(tick(-0.0000000001, 0.4), "0.00");
-        assert_eq!(tick(-0.25, 0.4), "-0.25");
-        assert_eq!(tick(-0.04, 0.05), "-0.040");
-        assert_eq!(tick(120.0, 300.0), "120");
     }
 
     #[test]

@@ -2,36 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use super::figure::{Format, file_stem};
 use super::input::{self, Meta, SummaryRecord};
-use super::{Band, Labels, effects, stances, sweep, time_series_as};
+use super::time_series::{Band, Labels, time_series_as};
+use super::{effects, stances, sweep};
 use crate::error::{Error, Result};
-
-/// Which image files to write.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// PNG only (for viewing).
-    Png,
-    /// SVG only (for papers; byte-identical for the same CSVs).
-    Svg,
-    /// Both.
-    #[default]
-    Both,
-}
-
-impl Format {
-    /// Whether PNG files are written.
-    pub fn png(self) -> bool {
-        matches!(self, Format::Png | Format::Both)
-    }
-
-    /// Whether SVG files are written.
-    pub fn svg(self) -> bool {
-        matches!(self, Format::Svg | Format::Both)
-    }
-}
-
-/// Metrics whose values lie in [0, 1] by definition; their charts use that y range.
-pub(super) const UNIT_METRICS: [&str; 3] = ["fragmentation", "dispersion", "capability_gini"];
+use crate::metrics::{PRIMARY, catalogue};
 
 /// Draws every chart of the output folder `dir` from its files, into `dir/charts/`:
 ///
@@ -101,32 +77,33 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
     let x_label = format!("step ({})", meta.step_unit);
     let mut written = Vec::new();
 
-    if metrics.iter().any(|m| m == "fragmentation") {
-        let bands = bands(&summary, &arms, "fragmentation");
-        let title = format!("Fragmentation of AI governance — {}", meta.name);
+    let primary = PRIMARY.info();
+    if metrics.iter().any(|m| m == primary.column) {
+        let bands = bands(&summary, &arms, primary.column);
+        let title = format!("{} of AI governance — {}", primary.title, meta.name);
         let labels = Labels {
             title: &title,
             x: &x_label,
-            y: &metric_label("fragmentation"),
+            y: primary.axis_label,
         };
         written.extend(time_series_as(
             &bands,
             &labels,
-            true,
+            primary.range.is_unit(),
             &[],
-            &charts.join("fragmentation"),
+            &charts.join(primary.column),
             format,
         )?);
     }
     for metric in &metrics {
         let bands = bands(&summary, &arms, metric);
-        let title = format!("{} — {}", metric_title(metric), meta.name);
+        let title = format!("{} — {}", catalogue::title(metric), meta.name);
         let labels = Labels {
             title: &title,
             x: &x_label,
-            y: &metric_label(metric),
+            y: &catalogue::axis_label(metric),
         };
-        let unit = UNIT_METRICS.contains(&metric.as_str());
+        let unit = catalogue::range(metric).is_some_and(catalogue::Range::is_unit);
         let stem = metrics_dir.join(file_stem(metric));
         written.extend(time_series_as(&bands, &labels, unit, &[], &stem, format)?);
     }
@@ -191,7 +168,7 @@ fn membership(
 ) -> Result<Vec<PathBuf>> {
     let bodies: Vec<&str> = metrics
         .iter()
-        .filter_map(|m| m.strip_prefix("members_"))
+        .filter_map(|m| catalogue::members_body(m))
         .collect();
     if bodies.is_empty() {
         return Ok(Vec::new());
@@ -199,7 +176,7 @@ fn membership(
     let mut lines = Vec::new();
     let mut colours = Vec::new();
     for (b, body) in bodies.iter().enumerate() {
-        let metric = format!("members_{body}");
+        let metric = catalogue::members_column(body);
         for (a, mut band) in bands(summary, arms, &metric).into_iter().enumerate() {
             // A body that never has members in an arm (disabled there) would only add a flat
             // line at zero and a legend entry.
@@ -223,13 +200,17 @@ fn membership(
         }
     }
     let title = match bodies.as_slice() {
-        [one] => format!("Members of {one} — {}", meta.name),
+        [one] => format!(
+            "{} — {}",
+            catalogue::title(&catalogue::members_column(one)),
+            meta.name
+        ),
         _ => format!("Members of cooperation bodies — {}", meta.name),
     };
     let labels = Labels {
         title: &title,
         x: x_label,
-        y: "members (nations)",
+        y: catalogue::MEMBERS_AXIS_LABEL,
     };
     time_series_as(
         &lines,
@@ -239,77 +220,4 @@ fn membership(
         &charts.join("membership"),
         format,
     )
-}
-
-/// A file name made only of `[a-z0-9_-]`, so a metric name from a CSV can never leave the
-/// charts folder or upset a file system.
-pub(super) fn file_stem(metric: &str) -> String {
-    let stem: String = metric
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if stem.is_empty() {
-        "metric".to_owned()
-    } else {
-        stem
-    }
-}
-
-/// Chart title of a metric.
-fn metric_title(metric: &str) -> String {
-    match metric {
-        "fragmentation" => "Fragmentation".to_owned(),
-        "clusters" => "Compatible clusters".to_owned(),
-        "effective_blocs" => "Effective number of blocs".to_owned(),
-        "dispersion" => "Dispersion of stances".to_owned(),
-        "capability_gini" => "Inequality of AI capability".to_owned(),
-        "south_capability_ratio" => "Capability of the Global South".to_owned(),
-        "regions" => "Stable cultural regions".to_owned(),
-        other => match other.strip_prefix("members_") {
-            Some(body) => format!("Members of {body}"),
-            None => other.to_owned(),
-        },
-    }
-}
-
-/// Y-axis description of a metric, with its unit.
-pub(crate) fn metric_label(metric: &str) -> String {
-    match metric {
-        "fragmentation" => "fragmentation (weighted share of incompatible pairs)".to_owned(),
-        "clusters" => "clusters (count)".to_owned(),
-        "effective_blocs" => "effective blocs (1 / Σ weight share²)".to_owned(),
-        "dispersion" => "dispersion (mean pairwise distance, 0–1)".to_owned(),
-        "capability_gini" => "capability Gini coefficient (0–1)".to_owned(),
-        "south_capability_ratio" => "Global South capability ÷ rest (ratio)".to_owned(),
-        "regions" => "stable regions (count)".to_owned(),
-        other => match other.strip_prefix("members_") {
-            Some(body) => format!("members of {body} (nations)"),
-            None => other.to_owned(),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_stems_stay_inside_the_folder() {
-        assert_eq!(file_stem("members_waico"), "members_waico");
-        assert_eq!(file_stem("../etc/passwd"), "___etc_passwd");
-        assert_eq!(file_stem(""), "metric");
-    }
-
-    #[test]
-    fn formats() {
-        assert!(Format::Both.png() && Format::Both.svg());
-        assert!(Format::Png.png() && !Format::Png.svg());
-        assert!(!Format::Svg.png() && Format::Svg.svg());
-    }
 }

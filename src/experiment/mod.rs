@@ -7,6 +7,7 @@
 pub mod chunk;
 mod effects;
 mod ensemble;
+mod representative;
 pub mod seed;
 mod shard;
 mod source;
@@ -19,6 +20,7 @@ pub use ensemble::{
     summarize,
 };
 
+pub use representative::{RepresentativeState, representative_states};
 pub use seed::run_seed;
 pub use shard::Shard;
 pub use source::{Layout, RunSource, RunView};

@@ -15,7 +15,7 @@ use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
     Rivalries, RunRng, Scratch, Shape, Step,
 };
-use crate::metrics;
+use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
 
 /// The tag whose members form the numerator of `south_capability_ratio`.
@@ -156,10 +156,9 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         dims: k,
         bodies: scenario.bodies.len(),
     };
-    let body_ids: Vec<String> = scenario.bodies.iter().map(|b| b.id.clone()).collect();
-    let columns = metrics::metric_names_with(&body_ids, scenario.uses_culture())
-        .iter()
-        .map(|name| column(name, &body_ids))
+    let columns = metrics::catalogue::columns(scenario.bodies.len(), scenario.uses_culture())
+        .into_iter()
+        .map(column)
         .collect();
     let south = (0..n)
         .map(|i| groups.members(SOUTH_TAG).binary_search(&(i as u32)).is_ok())
@@ -217,20 +216,17 @@ pub fn clear_run(world: &mut World) {
     }
 }
 
-/// The column a metric name stands for.
-fn column(name: &str, body_ids: &[String]) -> Column {
-    match name {
-        "fragmentation" => Column::Fragmentation,
-        "clusters" => Column::Clusters,
-        "effective_blocs" => Column::EffectiveBlocs,
-        "dispersion" => Column::Dispersion,
-        "capability_gini" => Column::CapabilityGini,
-        "south_capability_ratio" => Column::SouthCapabilityRatio,
-        "regions" => Column::Regions,
-        other => other
-            .strip_prefix("members_")
-            .and_then(|id| body_ids.iter().position(|b| b == id))
-            .map_or(Column::Unknown, Column::Members),
+/// The recorder's column for a catalogue column.
+fn column(c: MetricColumn) -> Column {
+    match c {
+        MetricColumn::Metric(Metric::Fragmentation) => Column::Fragmentation,
+        MetricColumn::Metric(Metric::Clusters) => Column::Clusters,
+        MetricColumn::Metric(Metric::EffectiveBlocs) => Column::EffectiveBlocs,
+        MetricColumn::Metric(Metric::Dispersion) => Column::Dispersion,
+        MetricColumn::Metric(Metric::CapabilityGini) => Column::CapabilityGini,
+        MetricColumn::Metric(Metric::SouthCapabilityRatio) => Column::SouthCapabilityRatio,
+        MetricColumn::Metric(Metric::Regions) => Column::Regions,
+        MetricColumn::Members(b) => Column::Members(b),
     }
 }
 

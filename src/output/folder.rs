@@ -1,11 +1,12 @@
 //! A complete output folder from an ensemble's per-run results: the one function behind
 //! `accord run` and `accord merge`, so a merged folder is the folder a single machine writes.
+//! The charts are drawn from the written files by the caller (`charts::draw_all`), so output
+//! never depends on charts.
 
 use std::path::Path;
 
 use super::manifest::{self, Manifest};
-use super::tables;
-use crate::charts;
+use super::{representative, tables};
 use crate::error::Result;
 use crate::experiment::{self, EffectRow, RunSource, SummaryRow};
 use crate::scenario::Scenario;
@@ -19,9 +20,9 @@ pub struct Results {
     pub effects: Vec<EffectRow>,
 }
 
-/// Writes every CSV, `manifest.json`, the representative states and the charts of `src`'s
-/// ensemble of `scenario` into `dir` (a staged folder). `states` says whether `states.csv` is
-/// written; `all_steps` selects `--effects all`.
+/// Writes every CSV, `manifest.json` and the representative states of `src`'s ensemble of
+/// `scenario` into `dir` (a staged folder), everything the charts are drawn from. `m.states`
+/// says whether `states.csv` is written; `all_steps` selects `--effects all`.
 pub fn write_folder(
     dir: &Path,
     src: &(impl RunSource + ?Sized),
@@ -45,8 +46,7 @@ pub fn write_folder(
     }
     manifest::write(&dir.join("manifest.json"), m)?;
     // With a sweep, representative states are those of sweep point 0.
-    charts::write_representative_states(dir, &scenario.at_point(0))?;
-    charts::draw_all(dir, charts::Format::Both)?;
+    representative::write_representative_states(dir, &scenario.at_point(0))?;
     Ok(Results { summary, effects })
 }
 

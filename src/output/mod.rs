@@ -9,9 +9,14 @@ mod folder;
 pub mod format;
 mod location;
 pub mod manifest;
+mod representative;
 mod tables;
 pub use folder::{Results, manifest_for, write_folder};
 pub use location::check_output_location;
+pub use representative::{
+    REPRESENTATIVE_STATES, RepresentativeNation, read_representative_states,
+    write_representative_states,
+};
 pub use tables::{
     param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
     write_timeseries,

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::metrics;
 use crate::scenario::{
     Arm, BodySpec, EventKind, NetworkKind, ParamValue, PopulationStance, Rule, Scenario, Selector,
     Standard, SweepMethod, Weighting,
@@ -179,12 +180,12 @@ pub fn describe(s: &Scenario) -> String {
          within their confidence; rivals repel.\n- **Adaptation / learning**: none beyond the \
          update rules.\n- **Stochasticity**: each run owns one ChaCha12 generator seeded from \
          (master seed {}, run index) by SplitMix64; initialisation uses stream 0, dynamics \
-         stream 1.\n- **Collectives**: cooperation bodies.\n- **Observation**: fragmentation, \
-         clusters, effective blocs, dispersion, capability Gini, Global South capability ratio \
-         and body memberships; weighting = {}, δ = {}, min cluster share = {}.\n- \
+         stream 1.\n- **Collectives**: cooperation bodies.\n- **Observation**: {}; weighting = \
+         {}, δ = {}, min cluster share = {}.\n- \
          **Experiment**: {} runs per arm with common random numbers (run r of every arm uses \
          the same seed); paired effects against `{}`.\n",
         s.experiment.seed,
+        metrics::catalogue::observed(),
         match s.metrics.weighting {
             Weighting::Gdp => "GDP",
             Weighting::Equal => "equal",

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::charts;
 use crate::error::{Error, Result};
 use crate::experiment::Shard;
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
@@ -58,6 +59,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &m,
         args.effects == Effects::All,
     )?;
+    charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
     print_table(
         &first.layout(),

@@ -13,9 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ValueEnum;
 
+use crate::charts;
 use crate::error::{Error, Result};
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
 use crate::experiment::{EffectRow, Layout, Shard, SummaryRow};
+use crate::metrics;
 use crate::model::StatesMode;
 use crate::output::{self, atomic, manifest};
 use crate::scenario::{self, LoadOptions, Scenario};
@@ -185,6 +187,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         &m,
         args.effects == Effects::All,
     )?;
+    charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
     // The results are in place; a store that cannot be removed is clutter, not a failure.
     let _ = std::fs::remove_dir_all(&partial);
@@ -322,7 +325,8 @@ pub(crate) fn print_table(
     effects: &[EffectRow],
     scenario: &Scenario,
 ) {
-    let Some(metric) = e.metric_names.iter().position(|m| m == "fragmentation") else {
+    let name = metrics::PRIMARY.info().column;
+    let Some(metric) = e.metric_names.iter().position(|m| m == name) else {
         return;
     };
     if let Some(sweep) = &scenario.sweep {
@@ -331,7 +335,7 @@ pub(crate) fn print_table(
     }
     let width = e.arms.iter().map(String::len).max().unwrap_or(0).max(3);
     println!(
-        "fragmentation at step {} ({}), mean and 95% CI over runs:",
+        "{name} at step {} ({}), mean and 95% CI over runs:",
         scenario.steps, scenario.step_unit
     );
     for r in summary
@@ -353,7 +357,7 @@ pub(crate) fn print_table(
     for r in last {
         if header {
             println!(
-                "paired effect on fragmentation vs `{}` (same seeds), mean and 95% CI:",
+                "paired effect on {name} vs `{}` (same seeds), mean and 95% CI:",
                 e.arms[r.reference]
             );
             header = false;
@@ -383,8 +387,9 @@ fn print_sweep_table(
     let width = e.arms.iter().map(String::len).max().unwrap_or(0).max(3);
     let reference = scenario.experiment.reference;
     println!(
-        "fragmentation at step {} ({}) per sweep point, mean and 95% CI over runs; paired \
-         effect vs `{}` at the same point (same seeds):",
+        "{} at step {} ({}) per sweep point, mean and 95% CI over runs; paired effect vs \
+         `{}` at the same point (same seeds):",
+        metrics::PRIMARY.info().column,
         scenario.steps,
         scenario.step_unit,
         e.arms.get(reference).map_or("", String::as_str)

@@ -1,0 +1,341 @@
+//! Hand-computed values of the metric functions, and the optimised pair loop checked bit for
+//! bit against a naive one.
+
+use super::pairwise::UnionFind;
+use super::*;
+use crate::scenario::Weighting;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-12
+}
+
+#[test]
+fn distance_is_normalised_by_sqrt_k() {
+    assert_eq!(distance(&[0.25], &[0.75]), 0.5);
+    assert!(close(distance(&[0.2], &[0.7]), 0.5));
+    assert_eq!(distance(&[0.0; 4], &[1.0; 4]), 1.0);
+    assert_eq!(distance(&[0.0, 0.0], &[1.0, 0.0]), 1.0 / 2.0_f64.sqrt());
+    // sqrt(0.25 + 0.25 + 0 + 0) / 2 = sqrt(0.5) / 2
+    assert!(close(
+        distance(&[0.5, 0.5, 0.1, 0.3], &[0.0, 1.0, 0.1, 0.3]),
+        0.5_f64.sqrt() / 2.0
+    ));
+    assert_eq!(distance(&[], &[]), 0.0);
+    assert_eq!(distance(&[0.3, 0.9], &[0.3, 0.9]), 0.0);
+}
+
+#[test]
+fn weights_gdp_equal_and_fallback() {
+    assert_eq!(weights(&[2.0, 1.0, 1.0], Weighting::Gdp), [0.5, 0.25, 0.25]);
+    assert_eq!(weights(&[2.0, 1.0, 1.0, 4.0], Weighting::Equal), [0.25; 4]);
+    assert_eq!(weights(&[0.0, 0.0], Weighting::Gdp), [0.5, 0.5]);
+    assert_eq!(weights(&[-1.0, f64::NAN], Weighting::Gdp), [0.5, 0.5]);
+    assert_eq!(
+        weights(&[3.0, -5.0, f64::NAN, 1.0], Weighting::Gdp),
+        [0.75, 0.0, 0.0, 0.25]
+    );
+    assert!(weights(&[], Weighting::Gdp).is_empty());
+    assert!(weights(&[], Weighting::Equal).is_empty());
+    let huge = weights(&[f64::MAX, f64::MAX], Weighting::Gdp);
+    assert_eq!(huge, [0.5, 0.5]);
+}
+
+const THREE: [f64; 3] = [0.0, 0.05, 0.9];
+
+#[test]
+fn three_nations_equal_weights() {
+    let w = weights(&[1.0, 1.0, 1.0], Weighting::Equal);
+    let m = pairwise_metrics(&THREE, 1, &w, 0.1, 0.0);
+    assert!(close(m.fragmentation, 2.0 / 3.0), "{m:?}");
+    assert_eq!(m.clusters, 2);
+    assert!(close(m.effective_blocs, 1.8), "{m:?}");
+    assert!(close(m.dispersion, 0.6), "{m:?}");
+}
+
+#[test]
+fn three_nations_gdp_weights() {
+    let w = weights(&[2.0, 1.0, 1.0], Weighting::Gdp);
+    let m = pairwise_metrics(&THREE, 1, &w, 0.1, 0.0);
+    // (0.5·0.25 + 0.25·0.25) / (0.5·0.25 + 0.5·0.25 + 0.25·0.25) = 0.1875 / 0.3125
+    assert!(close(m.fragmentation, 0.6), "{m:?}");
+    assert_eq!(m.clusters, 2);
+    // components {0,1} with weight 0.75 and {2} with 0.25
+    assert!(close(m.effective_blocs, 1.0 / (0.75 * 0.75 + 0.25 * 0.25)));
+    assert!(close(m.dispersion, 0.6));
+}
+
+#[test]
+fn min_cluster_share_drops_small_components() {
+    let w = weights(&[1.0; 3], Weighting::Equal);
+    // threshold ceil(0.5 · 3) = 2: only {0, 1} counts
+    assert_eq!(pairwise_metrics(&THREE, 1, &w, 0.1, 0.5).clusters, 1);
+    // threshold exactly 1/3 · 3 = 1 despite rounding: both count
+    assert_eq!(pairwise_metrics(&THREE, 1, &w, 0.1, 1.0 / 3.0).clusters, 2);
+    // effective blocs still uses every component
+    assert!(close(
+        pairwise_metrics(&THREE, 1, &w, 0.1, 0.5).effective_blocs,
+        1.8
+    ));
+    // threshold above n: nothing counts
+    assert_eq!(pairwise_metrics(&THREE, 1, &w, 0.1, 1.5).clusters, 0);
+}
+
+#[test]
+fn chains_connect_but_fragmentation_counts_the_far_pair() {
+    let w = weights(&[1.0; 3], Weighting::Equal);
+    let m = pairwise_metrics(&[0.0, 0.08, 0.16], 1, &w, 0.1, 0.0);
+    assert_eq!(m.clusters, 1);
+    assert!(close(m.effective_blocs, 1.0));
+    assert!(close(m.fragmentation, 1.0 / 3.0), "{m:?}");
+    assert!(close(m.dispersion, (0.08 + 0.16 + 0.08) / 3.0));
+}
+
+#[test]
+fn single_and_empty() {
+    let m = pairwise_metrics(&[0.3, 0.4], 2, &[1.0], 0.1, 0.2);
+    assert_eq!(
+        m,
+        PairwiseMetrics {
+            fragmentation: 0.0,
+            clusters: 1,
+            effective_blocs: 1.0,
+            dispersion: 0.0
+        }
+    );
+    let e = pairwise_metrics(&[], 2, &[], 0.1, 0.2);
+    assert_eq!(
+        e,
+        PairwiseMetrics {
+            fragmentation: 0.0,
+            clusters: 0,
+            effective_blocs: 0.0,
+            dispersion: 0.0
+        }
+    );
+}
+
+#[test]
+fn multi_dimensional_pairs() {
+    // d01 = sqrt(0.01 + 0.01) / √2 = 0.1 ≤ δ = 0.15; d02 = 1 and d12 = 0.9 exceed it.
+    let stances = [0.0, 0.0, 0.1, 0.1, 1.0, 1.0];
+    let w = weights(&[1.0; 3], Weighting::Equal);
+    let m = pairwise_metrics(&stances, 2, &w, 0.15, 0.0);
+    assert_eq!(m.clusters, 2);
+    assert!(close(m.fragmentation, 2.0 / 3.0));
+    let d01 = distance(&stances[0..2], &stances[2..4]);
+    let d02 = distance(&stances[0..2], &stances[4..6]);
+    let d12 = distance(&stances[2..4], &stances[4..6]);
+    assert!(close(m.dispersion, (d01 + d02 + d12) / 3.0));
+    assert!(close(d01, 0.1) && close(d02, 1.0) && close(d12, 0.9));
+}
+
+#[test]
+fn permutation_invariance() {
+    let dims = 2;
+    let stances = [
+        0.10, 0.20, 0.12, 0.25, 0.80, 0.90, 0.85, 0.88, 0.50, 0.50, 0.15, 0.18, 0.95, 0.05,
+    ];
+    let gdp = [3.0, 1.0, 7.0, 2.0, 0.5, 4.0, 1.5];
+    let n = gdp.len();
+    let w = weights(&gdp, Weighting::Gdp);
+    let base = pairwise_metrics(&stances, dims, &w, 0.1, 0.2);
+    let perms: [[usize; 7]; 3] = [
+        [6, 5, 4, 3, 2, 1, 0],
+        [3, 0, 6, 1, 5, 2, 4],
+        [1, 2, 3, 4, 5, 6, 0],
+    ];
+    for p in perms {
+        let mut s2 = Vec::with_capacity(stances.len());
+        let mut w2 = Vec::with_capacity(n);
+        for &i in &p {
+            s2.extend_from_slice(&stances[i * dims..(i + 1) * dims]);
+            w2.push(w[i]);
+        }
+        let m = pairwise_metrics(&s2, dims, &w2, 0.1, 0.2);
+        assert_eq!(m.clusters, base.clusters);
+        assert!(close(m.fragmentation, base.fragmentation), "{m:?} {base:?}");
+        assert!(close(m.effective_blocs, base.effective_blocs));
+        assert!(close(m.dispersion, base.dispersion));
+    }
+    // Sanity: this configuration is non-trivial.
+    assert!(base.clusters >= 2 && base.fragmentation > 0.0 && base.fragmentation < 1.0);
+}
+
+/// The pair loop as first written (row-major distances via [`distance`], one
+/// `union(i, j)` per compatible pair): the optimised pass must give the same bits.
+fn pairwise_metrics_naive(
+    stances: &[f64],
+    dims: usize,
+    weights: &[f64],
+    tolerance: f64,
+    min_cluster_share: f64,
+) -> PairwiseMetrics {
+    let n = weights.len();
+    let row = |i: usize| &stances[i * dims..(i + 1) * dims];
+    let mut uf = UnionFind::new(n);
+    let (mut incompatible, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        for j in i + 1..n {
+            let d = distance(row(i), row(j));
+            let ww = weights[i] * weights[j];
+            pair_weight += ww;
+            distance_sum += d;
+            if d <= tolerance {
+                uf.union(i, j);
+            } else {
+                incompatible += ww;
+            }
+        }
+    }
+    let mut component_of_root = vec![usize::MAX; n];
+    let (mut sizes, mut masses) = (Vec::<usize>::new(), Vec::<f64>::new());
+    for (i, &w) in weights.iter().enumerate() {
+        let root = uf.find(i);
+        if component_of_root[root] == usize::MAX {
+            component_of_root[root] = sizes.len();
+            sizes.push(0);
+            masses.push(0.0);
+        }
+        sizes[component_of_root[root]] += 1;
+        masses[component_of_root[root]] += w;
+    }
+    let threshold = ((min_cluster_share * n as f64) - 1e-9).ceil().max(1.0) as usize;
+    let concentration: f64 = masses.iter().map(|m| m * m).sum();
+    let pairs = n * (n - 1) / 2;
+    PairwiseMetrics {
+        fragmentation: if pair_weight > 0.0 {
+            incompatible / pair_weight
+        } else {
+            0.0
+        },
+        clusters: sizes.iter().filter(|&&s| s >= threshold).count(),
+        effective_blocs: if concentration > 0.0 {
+            1.0 / concentration
+        } else {
+            0.0
+        },
+        dispersion: if pairs > 0 {
+            distance_sum / pairs as f64
+        } else {
+            0.0
+        },
+    }
+}
+
+#[test]
+fn optimised_pair_loop_gives_the_same_bits_as_the_naive_one() {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(17);
+    for (n, dims, clumped) in [
+        (2, 1, false),
+        (57, 1, true),
+        (300, 3, true),
+        (240, 6, false),
+        (120, 7, true),
+        (90, 4, true),
+    ] {
+        // Clumped stances sit on a few centres, so many pairs are compatible and unions
+        // chain across rows; others are uniform.
+        let centres: Vec<f64> = (0..4 * dims).map(|_| rng.random::<f64>()).collect();
+        let stances: Vec<f64> = (0..n)
+            .flat_map(|_| {
+                let c = rng.random_range(0..4usize);
+                (0..dims)
+                    .map(|d| {
+                        if clumped {
+                            centres[c * dims + d] + 0.05 * rng.random::<f64>()
+                        } else {
+                            rng.random::<f64>()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let gdp: Vec<f64> = (0..n).map(|_| rng.random::<f64>() * 10.0).collect();
+        for weighting in [Weighting::Gdp, Weighting::Equal] {
+            let w = weights(&gdp, weighting);
+            for tolerance in [0.05, 0.15, 0.4] {
+                let fast = pairwise_metrics(&stances, dims, &w, tolerance, 0.05);
+                let naive = pairwise_metrics_naive(&stances, dims, &w, tolerance, 0.05);
+                assert_eq!(fast.clusters, naive.clusters, "n={n} dims={dims}");
+                for (a, b) in [
+                    (fast.fragmentation, naive.fragmentation),
+                    (fast.effective_blocs, naive.effective_blocs),
+                    (fast.dispersion, naive.dispersion),
+                ] {
+                    assert_eq!(a.to_bits(), b.to_bits(), "n={n} dims={dims} δ={tolerance}");
+                }
+            }
+        }
+    }
+}
+
+/// 2×3 lattice, indices
+/// 0 1 2
+/// 3 4 5
+/// with von Neumann ties.
+const GRID: [(usize, usize); 7] = [(0, 1), (1, 2), (3, 4), (4, 5), (0, 3), (1, 4), (2, 5)];
+
+#[test]
+fn regions_hand_counted() {
+    // Cultures (two features):   A A B
+    //                            C A B   → regions {0,1,4}, {2,5}, {3} = 3.
+    let a = [0.0, 0.5];
+    let b = [1.0, 0.5];
+    let c = [0.0, 1.0];
+    let stances: Vec<f64> = [a, a, b, c, a, b].concat();
+    assert_eq!(regions(&stances, 2, GRID), 3);
+    // Identical cultures that are not tied form separate regions:
+    //                            A B A
+    //                            B A B   → every nation alone = 6.
+    let stances: Vec<f64> = [a, b, a, b, a, b].concat();
+    assert_eq!(regions(&stances, 2, GRID), 6);
+    // One culture everywhere: one region.
+    let stances: Vec<f64> = [c; 6].concat();
+    assert_eq!(regions(&stances, 2, GRID), 1);
+    // A difference in one feature is enough to separate.
+    let stances = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0 / 3.0];
+    assert_eq!(regions(&stances, 1, GRID), 2);
+    // No ties: every nation is its own region; out-of-range ties are ignored.
+    assert_eq!(regions(&[0.0; 4], 1, []), 4);
+    assert_eq!(regions(&[0.0; 2], 1, [(0, 1), (1, 7)]), 1);
+    assert_eq!(regions(&[], 1, [(0, 1)]), 0);
+    assert_eq!(regions(&[0.0], 0, []), 0);
+}
+
+#[test]
+fn gini_hand_values() {
+    assert_eq!(gini(&[1.0, 1.0, 1.0]), 0.0);
+    assert_eq!(gini(&[0.0, 0.0, 0.0, 1.0]), 0.75);
+    assert_eq!(gini(&[1.0, 0.0, 0.0, 0.0]), 0.75);
+    assert_eq!(gini(&[1.0, 2.0, 3.0, 4.0]), 0.25);
+    assert_eq!(gini(&[4.0, 1.0, 3.0, 2.0]), 0.25);
+    assert_eq!(gini(&[]), 0.0);
+    assert_eq!(gini(&[0.0, 0.0]), 0.0);
+    assert_eq!(gini(&[-1.0, -2.0]), 0.0);
+    assert_eq!(gini(&[5.0]), 0.0);
+}
+
+#[test]
+fn group_mean_ratio_cases() {
+    // in: mean(4, 2) = 3; out: mean(1, 2) = 1.5
+    assert_eq!(
+        group_mean_ratio(&[4.0, 1.0, 2.0, 2.0], &[true, false, true, false]),
+        Some(2.0)
+    );
+    assert_eq!(group_mean_ratio(&[1.0, 4.0], &[true, false]), Some(0.25));
+    assert_eq!(group_mean_ratio(&[1.0, 4.0], &[true, true]), None);
+    assert_eq!(group_mean_ratio(&[1.0, 4.0], &[false, false]), None);
+    assert_eq!(group_mean_ratio(&[], &[]), None);
+    assert_eq!(group_mean_ratio(&[1.0, 0.0], &[true, false]), None);
+    assert_eq!(group_mean_ratio(&[0.0, 3.0], &[true, false]), Some(0.0));
+}
+
+#[test]
+fn clusters_are_connected_components() {
+    let s: Vec<Vec<f64>> = vec![vec![0.0], vec![0.05], vec![0.5], vec![0.12]];
+    let refs: Vec<&[f64]> = s.iter().map(Vec::as_slice).collect();
+    // 0.0–0.05–0.12 chain at δ = 0.08; 0.5 alone.
+    assert_eq!(compatible_components(&refs, 0.08), vec![0, 0, 1, 0]);
+    assert_eq!(compatible_components(&refs, 0.01), vec![0, 1, 2, 3]);
+}
