@@ -5,9 +5,11 @@ use std::path::Path;
 
 use accord::data;
 
+use crate::support::{accord, tempdir};
+
 #[test]
 fn world_nations_csv_regenerates_byte_identically() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("world_nations.csv");
     let world = data::regenerate(Path::new("scenarios/data"), &out).unwrap();
     let fresh = std::fs::read(&out).unwrap();
@@ -71,10 +73,9 @@ fn world2025_validates_with_192_nations_and_stances_in_unit_interval() {
 
 #[test]
 fn data_world_command_writes_the_file_and_names_exclusions() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("w.csv");
-    assert_cmd::Command::cargo_bin("accord")
-        .unwrap()
+    accord()
         .args(["data", "world", "--data", "scenarios/data", "--out"])
         .arg(&out)
         .assert()
@@ -88,8 +89,7 @@ fn data_world_command_writes_the_file_and_names_exclusions() {
         std::fs::read("scenarios/data/world_nations.csv").unwrap()
     );
     // A missing data folder is a readable error, not a panic.
-    assert_cmd::Command::cargo_bin("accord")
-        .unwrap()
+    accord()
         .args(["data", "world", "--data", "no/such/dir", "--out"])
         .arg(&out)
         .assert()

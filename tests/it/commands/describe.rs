@@ -1,20 +1,11 @@
 //! `accord describe`: ODD headings in order, and every parameter path an arm sets.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
-
-fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
+use crate::support::{accord, shipped};
 
 fn describe(name: &str) -> String {
-    let out = Command::cargo_bin("accord")
-        .expect("binary builds")
+    let out = accord()
         .arg("describe")
-        .arg(scenario(name))
+        .arg(shipped(name))
         .assert()
         .success()
         .stderr("")
@@ -47,7 +38,7 @@ fn odd_headings_appear_once_each_in_order() {
 fn every_arm_assignment_is_listed_under_its_arm() {
     for name in ["quickstart.toml", "world2025.toml"] {
         let text = describe(name);
-        let s = accord::scenario::load(&scenario(name)).unwrap();
+        let s = accord::scenario::load(&shipped(name)).unwrap();
         assert!(s.arms.len() >= 3, "{name}");
         for arm in &s.arms {
             let prefix = format!("- `{}`: ", arm.name);

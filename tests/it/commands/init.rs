@@ -1,15 +1,12 @@
 //! `accord init`: every template validates and runs; existing files are kept without --force.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
+use crate::support::{accord, quickstart, tempdir};
 
 #[test]
 fn every_template_validates_and_runs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
     std::fs::create_dir(dir.path().join("scenarios")).unwrap();
     for (template, arms) in [("quickstart", 3), ("classic", 3), ("world", 4)] {
@@ -36,21 +33,18 @@ fn every_template_validates_and_runs() {
 
 #[test]
 fn default_template_is_the_quick_start() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let path = dir.path().join("s.toml");
     accord().arg("init").arg(&path).assert().success();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
-        std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml")
-        )
-        .unwrap()
+        std::fs::read_to_string(quickstart()).unwrap()
     );
 }
 
 #[test]
 fn existing_file_is_kept_without_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let path = dir.path().join("mine.toml");
     std::fs::write(&path, "keep me").unwrap();
     accord()
@@ -85,7 +79,7 @@ fn existing_file_is_kept_without_force() {
 
 #[test]
 fn init_creates_missing_folders() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let path = dir.path().join("new/study/s.toml");
     accord().arg("init").arg(&path).assert().success();
     assert!(accord::scenario::load(&path).is_ok());
@@ -95,7 +89,7 @@ fn init_creates_missing_folders() {
 /// and open-source arms lower final fragmentation with a 95 % CI clear of zero.
 #[test]
 fn world_starter_shows_both_mechanisms() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     // The scenario in a folder of its own: outputs may not go into a scenario's folder.
     let path = dir.path().join("scenarios/w.toml");
     accord()

@@ -1,12 +1,12 @@
 //! `accord schema`: prints a draft-07 JSON Schema that the shipped scenarios satisfy and that
 //! rejects what the loader rejects (unknown keys, out-of-range values).
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
+use crate::support::accord;
+
 fn schema() -> Value {
-    let out = Command::cargo_bin("accord")
-        .expect("binary builds")
+    let out = accord()
         .arg("schema")
         .assert()
         .success()

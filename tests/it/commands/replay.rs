@@ -3,23 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
+use crate::support::{accord, small_quickstart, tempdir};
 
 /// Runs quickstart with 4 steps and 3 runs per arm into `<dir>/out`.
 fn quickstart_output(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml"),
-    )
-    .unwrap();
-    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
-    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
-    let scenario = dir.join("scenarios/small.toml");
-    std::fs::write(&scenario, text.replacen("steps = 25", "steps = 4", 1)).unwrap();
+    let scenario = small_quickstart(dir, 4);
     let out = dir.join("out");
     accord()
         .args(["run", "--quiet", "--runs", "3", "--seed", "11", "--out"])
@@ -45,7 +35,7 @@ fn expected_rows(out: &Path, arm: &str, run: u32) -> String {
 
 #[test]
 fn replay_reproduces_every_arm_and_run() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = quickstart_output(dir.path());
     for arm in ["baseline", "cooperation_body", "body_and_open_source"] {
         for run in [0u32, 2] {
@@ -74,7 +64,7 @@ fn replay_reproduces_every_arm_and_run() {
 
 #[test]
 fn tampered_value_is_reported_with_step_and_metric() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = quickstart_output(dir.path());
     let path = out.join("timeseries.csv");
     let text = std::fs::read_to_string(&path).unwrap();
@@ -117,7 +107,7 @@ fn tampered_value_is_reported_with_step_and_metric() {
 
 #[test]
 fn unknown_arm_run_point_or_folder_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = quickstart_output(dir.path());
     let cases: [(&[&str], &str); 4] = [
         (

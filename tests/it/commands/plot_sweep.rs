@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use accord::charts::{Format, draw_all};
 
-const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+use crate::support::{PNG_SIGNATURE, tempdir};
+
 const ARMS: [&str; 3] = ["baseline", "cooperation_body", "body_and_open_source"];
 const METRICS: [&str; 4] = [
     "fragmentation",
@@ -88,22 +89,12 @@ fn folder(dir: &Path, params: &[&str], values: &[Vec<f64>], missing: &[usize]) -
     out
 }
 
-/// Every file under `dir`, relative path → bytes.
+/// Every file under `dir`, relative path as text → bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
+    crate::support::files(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (rel.display().to_string(), bytes))
+        .collect()
 }
 
 /// Draws `out` twice (both formats), checks every PNG decodes, every SVG is the same on the
@@ -158,7 +149,7 @@ fn sweep_charts(charts: &BTreeMap<String, Vec<u8>>) -> Vec<&str> {
 
 #[test]
 fn two_parameter_grid_draws_a_heatmap_per_arm() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let params = ["bodies.waico.harmonization", "alignment.confidence"];
     // Nested-loop order, first parameter slowest; values listed high to low for the first.
     let mut values = Vec::new();
@@ -202,7 +193,7 @@ fn two_parameter_grid_draws_a_heatmap_per_arm() {
 
 #[test]
 fn one_parameter_sweep_draws_lines_per_headline_metric() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let values: Vec<Vec<f64>> = [0.05, 0.1, 0.2, 0.35, 0.5]
         .iter()
         .map(|v| vec![*v])
@@ -228,7 +219,7 @@ fn one_parameter_sweep_draws_lines_per_headline_metric() {
 
 #[test]
 fn latin_hypercube_draws_a_scatter_and_three_parameter_grids_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let values = vec![
         vec![0.12, 0.81],
         vec![0.37, 0.05],
@@ -254,7 +245,7 @@ fn latin_hypercube_draws_a_scatter_and_three_parameter_grids_nothing() {
     assert!(scatter.contains("over alignment.confidence × alignment.rate"));
     assert!(!scatter.contains("no data"));
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let mut values = Vec::new();
     for a in [0.1, 0.2] {
         for b in [0.3, 0.4] {
@@ -271,7 +262,7 @@ fn latin_hypercube_draws_a_scatter_and_three_parameter_grids_nothing() {
 
 #[test]
 fn a_sweep_without_points_csv_still_draws_point_zero() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = folder(
         dir.path(),
         &["alignment.confidence"],

@@ -9,10 +9,10 @@ use accord::metrics;
 use accord::model::{Simulation, StatesMode};
 use accord::scenario::{Scenario, load, parse_str};
 
+use crate::support::shipped;
+
 fn classic(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/classic")
-        .join(format!("{name}.toml"));
+    let path = shipped(&format!("classic/{name}.toml"));
     match load(&path) {
         Ok(s) => s,
         Err(e) => panic!("{}: {e}", path.display()),

@@ -4,23 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
-
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
+use crate::support::{PNG_SIGNATURE, accord, files, small_quickstart, tempdir};
 
 /// Quickstart (three arms, one cooperation body) with fewer steps and runs.
 fn run_small(dir: &Path) -> PathBuf {
-    let quickstart = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
-    let text = std::fs::read_to_string(quickstart).unwrap();
-    // Scenarios in a folder of their own: outputs may not go inside a scenario's folder.
-    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
-    let scenario = dir.join("scenarios/small.toml");
-    std::fs::write(&scenario, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
+    let scenario = small_quickstart(dir, 6);
     let out = dir.join("out");
     accord()
         .arg("run")
@@ -29,24 +19,6 @@ fn run_small(dir: &Path) -> PathBuf {
         .arg(&out)
         .assert()
         .success();
-    out
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
     out
 }
 
@@ -62,7 +34,7 @@ const METRICS: [&str; 7] = [
 
 #[test]
 fn run_draws_every_chart_and_plot_reproduces_the_svgs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = run_small(dir.path());
     let charts = files(&out.join("charts"));
 
@@ -181,7 +153,7 @@ fn run_draws_every_chart_and_plot_reproduces_the_svgs() {
 
 #[test]
 fn plot_without_summary_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     accord()
         .arg("plot")
         .arg(dir.path())
@@ -198,7 +170,7 @@ fn plot_without_summary_is_bad_input() {
 
 #[test]
 fn plot_reports_a_malformed_summary_with_its_row() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     std::fs::write(
         dir.path().join("summary.csv"),
         "arm,step,metric,n,mean,sd,ci95_lo,ci95_hi\nbaseline,0,fragmentation,2,abc,0,0,0\n",
@@ -214,7 +186,7 @@ fn plot_reports_a_malformed_summary_with_its_row() {
 
 #[test]
 fn plot_draws_a_single_arm_folder_without_effects() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     std::fs::write(
         dir.path().join("summary.csv"),
         "arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95\n\

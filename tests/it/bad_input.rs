@@ -2,37 +2,21 @@
 //! catalogue ("What accord does with bad input"), each pinning the exit code and the message
 //! a user sees.
 //!
-//! Classes already pinned elsewhere are not repeated here:
-//! - unknown keys and out-of-range values: `validate_names_file_line_and_key_of_every_problem`
-//!   in `tests/cli.rs`;
-//! - a missing scenario file and bad arguments: `missing_file_and_bad_arguments_exit_2` in
-//!   `tests/cli.rs`;
-//! - an output path that is a file: `output_path_that_is_a_file_is_refused` in `tests/cli.rs`;
-//! - Ctrl-C keeps the previous output folder: `ctrl_c_keeps_finished_chunks_and_the_previous_folder`
-//!   in `tests/cli.rs`;
+//! Classes pinned elsewhere are not repeated here:
+//! - Ctrl-C keeps the previous output folder: `resume::ctrl_c_keeps_finished_chunks_and_the_previous_folder`;
 //! - a giant `population.count`: `giant_counts_are_refused_before_allocation` in
 //!   `src/scenario/load/tests.rs`.
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use assert_cmd::assert::Assert;
 use predicates::prelude::*;
 
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
+use crate::support::{accord, small_quickstart, tempdir, write};
 
 const HEADER: &str = "name = \"bad\"\nsteps = 3\ndimensions = [\"a\"]\n";
 const NATION_X: &str = "[[nations]]\nid = \"X\"\nstance = { a = 0.5 }\n";
 const NATION_Y: &str = "[[nations]]\nid = \"Y\"\nstance = { a = 0.25 }\n";
-
-/// Writes `text` as `dir/name` and returns its path.
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// `accord validate name` run inside `dir`, so messages show the short relative name.
 fn validate(dir: &Path, name: &str, extra: &[&str]) -> Assert {
@@ -47,7 +31,7 @@ fn validate(dir: &Path, name: &str, extra: &[&str]) -> Assert {
 /// Writes `text` as `bad.toml` and checks that validation fails with exit code 2 and
 /// exactly `stderr`.
 fn refused(text: &str, stderr: &str) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write(dir.path(), "bad.toml", text);
     validate(dir.path(), "bad.toml", &[])
         .code(2)
@@ -69,6 +53,31 @@ fn wrong_type() {
         &format!("name = \"bad\"\nsteps = \"three\"\ndimensions = [\"a\"]\n{NATION_X}"),
         "error: bad.toml:2:9: `steps`: expected an integer, found the string `\"three\"`\n",
     );
+}
+
+#[test]
+fn validate_names_file_line_and_key_of_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        "name = \"broken\"\nsteps = 3\ndimensions = [\"a\"]\n[alignment]\nrate = 2.0\nrul = \"pairwise\"\n[[nations]]\nid = \"X\"\nstance = { a = 0.5 }\n",
+    )
+    .unwrap();
+    accord()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "broken.toml:5:8: `alignment.rate`: is `2`, but it must lie in [0, 1]",
+        ))
+        .stderr(predicate::str::contains(
+            "broken.toml:6:1: `alignment.rul`: unknown key (did you mean `rule`?)",
+        ))
+        .stderr(predicate::str::contains("2 problems found"))
+        .stderr(predicate::str::contains("panicked").not());
 }
 
 #[test]
@@ -162,7 +171,7 @@ fn giant_steps_runs_and_dimensions_are_refused_before_anything_is_allocated() {
         "error: bad.toml:5:8: `experiment.runs`: is `1000000000000`, but it must be an integer in [1, 100000000]\n",
     );
     let names: Vec<String> = (0..40).map(|d| format!("\"d{d}\"")).collect();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write(
         dir.path(),
         "bad.toml",
@@ -180,7 +189,7 @@ fn giant_steps_runs_and_dimensions_are_refused_before_anything_is_allocated() {
 
 #[test]
 fn giant_run_count_on_the_command_line_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write(
         dir.path(),
         "ok.toml",
@@ -193,6 +202,22 @@ fn giant_run_count_on_the_command_line_is_refused() {
         .code(2)
         .stderr(predicate::str::contains("1000000000000"));
     assert!(!dir.path().join("output").exists(), "nothing was written");
+}
+
+#[test]
+fn missing_file_and_bad_arguments_exit_2() {
+    accord()
+        .args(["validate", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: no/such/file.toml: cannot read the scenario file",
+        ));
+    accord()
+        .args(["run", "x.toml", "--runs", "0"])
+        .assert()
+        .code(2);
+    accord().args(["frobnicate"]).assert().code(2);
 }
 
 /// A scenario whose nations come from `nations_file = "<rel>"`.
@@ -210,7 +235,7 @@ fn nations_file_missing() {
 
 #[test]
 fn nations_file_that_is_not_text() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     // The first bytes of a PNG image.
     write(
         dir.path(),
@@ -227,7 +252,7 @@ fn nations_file_that_is_not_text() {
 
 #[test]
 fn nations_file_with_bad_rows() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     write(dir.path(), "rows.csv", "id,stance.a\nX,0.5\nY,1.5\nZ\n");
     write(dir.path(), "bad.toml", with_nations_file("rows.csv"));
     validate(dir.path(), "bad.toml", &[]).code(2).stderr(
@@ -241,7 +266,7 @@ fn nations_file_with_bad_rows() {
 /// `root/scen/s.toml` reading `root/outside.csv`, through `..` or through the symlink
 /// `root/scen/link.csv`; returns the temporary root.
 fn outside_layout(rel: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scen = dir.path().join("scen");
     std::fs::create_dir(&scen).unwrap();
     write(dir.path(), "outside.csv", "id,stance.a\nX,0.5\nY,0.25\n");
@@ -283,10 +308,26 @@ fn run_to(dir: &Path, out: &Path, extra: &[&str]) -> Assert {
 }
 
 #[test]
+fn output_path_that_is_a_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = small_quickstart(dir.path(), 6);
+    let file = dir.path().join("afile");
+    std::fs::write(&file, "keep me").unwrap();
+    accord()
+        .args(["run", "--runs", "2", "--quiet", "--force", "--out"])
+        .arg(&file)
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a file"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[test]
 fn output_folder_that_cannot_be_created() {
     // Tests run as root, for whom `chmod` does not make a folder unwritable; `/proc` refuses
     // new entries even to root.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     run_to(dir.path(), Path::new("/proc/accord-bad-input-test"), &[])
         .code(1)
         .stderr(predicate::str::starts_with(
@@ -297,11 +338,11 @@ fn output_folder_that_cannot_be_created() {
         ));
 }
 
-/// Today the writer fails with exit 1 ("not a directory"); `check_output_location` makes it
-/// a usage error. Remove the `ignore` once `accord run` calls it.
+/// `output::check_output_location` makes this a usage error (exit 2) before anything is
+/// written, rather than the writer's "not a directory" (exit 1).
 #[test]
 fn output_folder_under_a_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let file = write(dir.path(), "afile", "keep me");
     let out = file.join("sub");
     run_to(dir.path(), &out, &[]).code(2).stderr(format!(
@@ -312,10 +353,10 @@ fn output_folder_under_a_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
-/// Remove the `ignore` once `accord run` calls `output::check_output_location`.
+/// Refused by `output::check_output_location` before anything is written.
 #[test]
 fn output_folder_inside_the_scenarios_folder() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenarios = dir.path().join("scenarios");
     std::fs::create_dir(&scenarios).unwrap();
     let out = scenarios.join("x");
@@ -327,10 +368,10 @@ fn output_folder_inside_the_scenarios_folder() {
     assert!(!out.exists());
 }
 
-/// Remove the `ignore` once `accord run` calls `output::check_output_location`.
+/// Refused by `output::check_output_location` before anything is written.
 #[test]
 fn output_folder_holding_an_input_is_refused_even_with_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenario = dir.path().join("ok.toml");
     run_to(dir.path(), dir.path(), &["--force"])
         .code(2)
@@ -368,7 +409,7 @@ fn unchanged(out: &Path, files: &[(PathBuf, Vec<u8>)]) {
 
 #[test]
 fn a_failing_run_leaves_the_previous_output_folder_untouched() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let (out, files) = previous_output(dir.path());
     // Invalid scenario, with --force.
     let broken = write(

@@ -8,16 +8,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
-
-fn quickstart() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml")
-}
+use crate::support::{accord, quickstart, small_quickstart, tempdir};
 
 fn write_executable(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
@@ -26,7 +19,7 @@ fn write_executable(path: &Path, text: &str) {
 
 #[test]
 fn writes_a_script_that_bash_accepts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("study");
     let script = dir.path().join("study.slurm.sh");
     accord()
@@ -69,7 +62,7 @@ fn writes_a_script_that_bash_accepts() {
 
 #[test]
 fn default_output_is_relative_to_the_current_folder_and_made_absolute() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     accord()
         .current_dir(dir.path())
         .arg("slurm")
@@ -85,7 +78,7 @@ fn default_output_is_relative_to_the_current_folder_and_made_absolute() {
 
 #[test]
 fn more_shards_than_runs_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("o");
     accord()
         .arg("slurm")
@@ -118,7 +111,7 @@ fn more_shards_than_runs_is_bad_input() {
 
 #[test]
 fn a_broken_scenario_is_reported_before_any_script_is_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenario = dir.path().join("broken.toml");
     std::fs::write(
         &scenario,
@@ -140,7 +133,7 @@ fn a_broken_scenario_is_reported_before_any_script_is_written() {
 
 #[test]
 fn an_existing_script_is_kept_without_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let script = dir.path().join("job.sh");
     std::fs::write(&script, "# mine\n").unwrap();
     let cmd = |force: bool| {
@@ -174,7 +167,7 @@ fn an_existing_script_is_kept_without_force() {
 
 #[test]
 fn an_existing_output_folder_needs_force_which_the_merge_then_gets() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("o");
     std::fs::create_dir(&out).unwrap();
     accord()
@@ -202,7 +195,7 @@ fn an_existing_output_folder_needs_force_which_the_merge_then_gets() {
 
 #[test]
 fn a_missing_accord_binary_is_bad_input() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     accord()
         .arg("slurm")
         .arg(quickstart())
@@ -246,7 +239,7 @@ struct Submitted {
 
 /// Writes a job script with awkward paths everywhere and a fake sbatch on a private PATH.
 fn prepared() -> (tempfile::TempDir, Submitted) {
-    let root = tempfile::tempdir().unwrap();
+    let root = tempdir();
     let d = awkward_dir(root.path());
     let bin = root.path().join("bin");
     let calls = root.path().join("calls");
@@ -472,16 +465,6 @@ echo $ok > "$FAKE_SBATCH_DIR/ok-$job"
 echo "$job"
 "#;
 
-/// quickstart with fewer steps, so that the ensembles below stay fast; in a folder of its own,
-/// since outputs may not go into a scenario's folder.
-fn small_scenario(dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(quickstart()).unwrap();
-    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
-    let path = dir.join("scenarios/small.toml");
-    std::fs::write(&path, text.replacen("steps = 25", "steps = 6", 1)).unwrap();
-    path
-}
-
 fn csv_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -506,14 +489,14 @@ fn assert_same_csvs(reference: &Path, got: &Path) {
 
 #[test]
 fn the_submitted_jobs_reproduce_an_unsharded_run_and_resubmission_redoes_only_missing_shards() {
-    let root = tempfile::tempdir().unwrap();
+    let root = tempdir();
     let d = root.path().join("a study");
     let (bin, calls) = (root.path().join("bin"), root.path().join("calls"));
     for p in [&d, &bin, &calls] {
         std::fs::create_dir_all(p).unwrap();
     }
     write_executable(&bin.join("sbatch"), LOCAL_SBATCH);
-    let scenario = small_scenario(&d);
+    let scenario = small_quickstart(&d, 6);
     let out = d.join("merged");
     let settings = ["--runs", "7", "--states", "final", "--effects", "all"];
     accord()

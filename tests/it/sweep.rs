@@ -5,14 +5,11 @@ use std::path::{Path, PathBuf};
 
 use accord::experiment::{EnsembleConfig, run_ensemble};
 use accord::scenario::{ParamValue, load, parse_str};
-use assert_cmd::Command;
 
-fn accord() -> Command {
-    Command::cargo_bin("accord").expect("binary builds")
-}
+use crate::support::{accord, quickstart, shipped, tempdir};
 
 fn sweep_quickstart() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_quickstart.toml")
+    shipped("sweep_quickstart.toml")
 }
 
 /// The shipped sweep example with fewer steps and runs, so the end-to-end runs stay fast.
@@ -64,7 +61,7 @@ fn the_shipped_sweep_example_validates() {
 
 #[test]
 fn sweep_outputs_have_point_columns_and_are_identical_across_threads() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenario = small_sweep(dir.path(), None);
     let (a, b) = (dir.path().join("t1"), dir.path().join("t3"));
     run(&scenario, &a, "1");
@@ -116,7 +113,7 @@ fn sweep_outputs_have_point_columns_and_are_identical_across_threads() {
 
 #[test]
 fn effects_are_paired_within_each_point() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenario = small_sweep(dir.path(), None);
     let out = dir.path().join("out");
     run(&scenario, &out, "2");
@@ -170,7 +167,7 @@ fn effects_are_paired_within_each_point() {
 
 #[test]
 fn replay_reproduces_runs_at_two_points() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let scenario = small_sweep(dir.path(), None);
     let out = dir.path().join("out");
     run(&scenario, &out, "3");
@@ -231,7 +228,7 @@ fn a_sweep_point_is_the_scenario_with_the_points_values() {
 
 #[test]
 fn latin_hypercube_sweeps_run_and_depend_on_the_seed_only() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let lhs = "method = \"latin_hypercube\"\nsamples = 5\nparams = { \"bodies.waico.harmonization\" = { min = 0.0, max = 0.2 }, \"alignment.confidence\" = { min = 0.1, max = 0.4 } }\n#";
     let scenario = small_sweep(dir.path(), Some(("method = \"grid\"\n", lhs)));
     let s = load(&scenario).unwrap();
@@ -286,11 +283,10 @@ fn latin_hypercube_sweeps_run_and_depend_on_the_seed_only() {
 
 #[test]
 fn scenarios_without_a_sweep_keep_their_layout() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml"),
-    )
-    .unwrap()
-    .replacen("steps = 25", "steps = 2", 1);
+    let text =
+        std::fs::read_to_string(quickstart())
+            .unwrap()
+            .replacen("steps = 25", "steps = 2", 1);
     let s = parse_str(&text, Path::new("quickstart.toml")).unwrap();
     assert!(s.sweep.is_none());
     let json = serde_json::to_string(&s).unwrap();

@@ -1,0 +1,13 @@
+//! Each subcommand end to end through the `accord` binary, one module per command (`run`
+//! also covers `validate` on valid input; `plot_sweep` the charts `accord plot` draws for
+//! sweeps).
+
+mod describe;
+mod init;
+mod merge;
+mod plot;
+mod plot_sweep;
+mod replay;
+mod run;
+mod schema;
+mod slurm;
