@@ -80,6 +80,12 @@ pub const RANGE_KEYS: &[&str] = &["min", "max"];
 /// The largest side of a lattice network that fits the nation limit.
 pub const MAX_LATTICE_SIDE: u64 = (limits::MAX_NATIONS as u64).isqrt();
 
+/// Column names of the per-nation tables (`states.csv`, `representative_states.csv`), which
+/// also hold one column per dimension: a dimension must not take one of these names, or
+/// readers such as pandas would pick the wrong column.
+pub const RESERVED_DIMENSION_NAMES: &[&str] =
+    &["point", "arm", "run", "step", "nation", "gdp", "capability"];
+
 /// The keys an event of `kind` takes besides `step` and `kind`.
 pub fn event_kind_keys(kind: &str) -> Option<&'static [&'static str]> {
     EVENT_KIND_KEYS

@@ -15,3 +15,14 @@ pub const MAX_BODIES: usize = 64;
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Points of a `[sweep]` (grid product or `samples`).
 pub const MAX_SWEEP_POINTS: usize = 100_000;
+
+/// Reads at most [`MAX_FILE_BYTES`] of `path` without trusting its reported size (pipes and
+/// devices report 0): `Ok(None)` when there is more.
+pub fn read_capped(path: &std::path::Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}

@@ -63,7 +63,14 @@ pub(crate) fn read(
         Err(e) => return Err(at_key(format!("`{rel}` cannot be read: {e}"))),
         Ok(_) => {}
     }
-    let text = std::fs::read(&canon).map_err(|e| at_key(format!("`{rel}` cannot be read: {e}")))?;
+    let text = limits::read_capped(&canon)
+        .map_err(|e| at_key(format!("`{rel}` cannot be read: {e}")))?
+        .ok_or_else(|| {
+            at_key(format!(
+                "`{rel}` grew beyond the limit of {} bytes while it was read",
+                limits::MAX_FILE_BYTES
+            ))
+        })?;
     parse(&path, &text, dimensions)
 }
 

@@ -119,9 +119,20 @@ pub(super) fn read_arms(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, refs: &Refs) -> 
                     let mut flat = Vec::new();
                     flatten_set("", st, &mut flat);
                     for (text, span, value) in flat {
-                        if let Some(a) = assignment(ctx, refs, &text, &span, value, &t.key("set")) {
-                            set.push(a);
+                        let Some(a) = assignment(ctx, refs, &text, &span, value, &t.key("set"))
+                        else {
+                            continue;
+                        };
+                        // `"a.b" = 1` and `a.b = 2` are different TOML keys for one path.
+                        if set.iter().any(|f: &Assignment| f.path == a.path) {
+                            ctx.error(
+                                &span,
+                                &format!("{}.{text}", t.key("set")),
+                                format!("`{text}` is set twice in this arm; keep one"),
+                            );
+                            continue;
                         }
+                        set.push(a);
                     }
                 }
                 other => ctx.error(

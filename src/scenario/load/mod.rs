@@ -44,14 +44,25 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
 /// [`load`] with explicit [`LoadOptions`].
 pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Scenario, Error> {
     // An unreadable scenario is bad input (exit 2), like a broken one.
-    let src = std::fs::read_to_string(path).map_err(|e| {
+    let refuse = |message: String| {
         Error::Scenario(vec![Problem {
             file: path.to_path_buf(),
             line: 0,
             column: 0,
             key: String::new(),
-            message: format!("cannot read the scenario file: {e}"),
+            message,
         }])
+    };
+    let bytes = limits::read_capped(path)
+        .map_err(|e| refuse(format!("cannot read the scenario file: {e}")))?
+        .ok_or_else(|| {
+            refuse(format!(
+                "the scenario file is larger than the limit of {} bytes; scenarios are short text files",
+                limits::MAX_FILE_BYTES
+            ))
+        })?;
+    let src = String::from_utf8(bytes).map_err(|_| {
+        refuse("cannot read the scenario file: stream did not contain valid UTF-8".to_string())
     })?;
     parse_str_with(&src, path, options)
 }

@@ -35,6 +35,21 @@ pub(super) fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<Str
         .iter()
         .map(|d| (d.get_ref().as_str(), d.span(), "dimensions".to_string()));
     check_slugs(ctx, Slug::Dimension, items);
+    for d in &list {
+        if keys::RESERVED_DIMENSION_NAMES.contains(&d.get_ref().as_str()) {
+            ctx.error(
+                &d.span(),
+                "dimensions",
+                format!(
+                    "`{}` names a column of the per-nation tables; dimensions may not be called {}",
+                    d.get_ref(),
+                    crate::scenario::reader::quoted_list(
+                        keys::RESERVED_DIMENSION_NAMES.iter().copied()
+                    )
+                ),
+            );
+        }
+    }
     list.into_iter().map(Spanned::into_inner).collect()
 }
 

@@ -532,3 +532,53 @@ fn input_files_are_the_scenario_and_its_nations_file() {
         vec![PathBuf::from("no/such.toml")]
     );
 }
+
+/// Issue 10 (8): a dimension named like a per-nation column would give `states.csv` two
+/// columns of one name.
+#[test]
+fn dimensions_may_not_take_the_names_of_table_columns() {
+    for name in ["run", "step", "arm", "nation", "gdp", "capability", "point"] {
+        let src = MINIMAL.replace("[\"a\", \"b\"]", &format!("[\"a\", \"{name}\"]"));
+        let src = src.replace("b = 0.", &format!("{name} = 0."));
+        let p = problems(&src);
+        assert!(
+            has(
+                &p,
+                4,
+                "dimensions",
+                &format!("`{name}` names a column of the per-nation tables")
+            ),
+            "{name}: {p:?}"
+        );
+    }
+}
+
+/// Issue 10 (8): quoted and dotted forms of one path are two TOML keys but one parameter.
+#[test]
+fn an_arm_setting_one_path_twice_is_refused() {
+    let src = format!(
+        "{MINIMAL}\n[[arms]]\nname = \"x\"\nset = {{ \"alignment.rate\" = 0.1, alignment.rate = 0.2 }}\n"
+    );
+    let p = problems(&src);
+    assert!(
+        has(
+            &p,
+            17,
+            "arms[0].set.alignment.rate",
+            "is set twice in this arm"
+        ),
+        "{p:?}"
+    );
+}
+
+/// Issue 10 (10): the size limit holds for files that do not report a size.
+#[cfg(unix)]
+#[test]
+fn an_endless_scenario_file_is_refused_at_the_size_limit() {
+    let err = load(Path::new("/dev/zero")).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("larger than the limit of 67108864 bytes"),
+        "{err}"
+    );
+}
