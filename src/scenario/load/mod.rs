@@ -8,6 +8,7 @@
 mod arms;
 mod bodies;
 mod design;
+mod domain;
 mod events;
 mod nations;
 mod network;
@@ -277,7 +278,7 @@ fn read(
     experiment.reference = settings::read_reference(ctx, &top, &arms);
     let sweep = design::read_sweep(ctx, &top, &refs, &arms, experiment.seed);
 
-    Some(Scenario {
+    let scenario = Scenario {
         name: name?,
         description,
         steps: steps?,
@@ -295,7 +296,9 @@ fn read(
         nations,
         population,
         sweep,
-    })
+    };
+    domain::check_capability_growth(ctx, &top, &scenario);
+    Some(scenario)
 }
 
 /// Names that references resolve against.

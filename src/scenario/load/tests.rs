@@ -582,3 +582,23 @@ fn an_endless_scenario_file_is_refused_at_the_size_limit() {
         "{err}"
     );
 }
+
+/// Issue 10 (4): growth that would overflow capabilities is refused when the scenario loads,
+/// at the key to change, instead of failing after the simulation.
+#[test]
+fn capability_growth_that_would_overflow_is_refused_at_load() {
+    let src = format!("{MINIMAL}\n[diffusion]\nenabled = true\ngrowth = 10\n");
+    let src = src.replace("steps = 5", "steps = 200");
+    let p = problems(&src);
+    assert!(
+        has(
+            &p,
+            17,
+            "diffusion.growth",
+            "capabilities could grow to about 1e208"
+        ),
+        "{p:?}"
+    );
+    let fine = src.replace("steps = 200", "steps = 190");
+    assert!(parse_str(&fine, Path::new("s.toml")).is_ok());
+}
