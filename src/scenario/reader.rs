@@ -160,7 +160,8 @@ impl<'s> Ctx<'s> {
             );
             return None;
         }
-        Some(x)
+        // `-0.0` passes `0 ≤ x` but would print as `-0` in descriptions and tables.
+        Some(x + 0.0)
     }
 
     /// A non-negative integer in `range`; `None` when absent or invalid.
@@ -501,6 +502,18 @@ mod tests {
             Some("confidence")
         );
         assert_eq!(suggest("zzz", &["confidence", "rate"]), None);
+    }
+
+    /// Issue 10 (10): `rate = -0.0` is zero, not a negative zero that prints as `-0`.
+    #[test]
+    fn negative_zero_reads_as_zero() {
+        let src = "x = -0.0\n";
+        let doc: DeTable<'_> = DeTable::parse(src).unwrap().into_inner();
+        let mut ctx = Ctx::new(Path::new("s.toml"), src);
+        let t = ctx.open(&doc, 0..src.len(), "", &["x"]);
+        let x = ctx.number_opt(&t, "x", 0.0..=1.0).unwrap();
+        assert!(x == 0.0 && x.is_sign_positive());
+        assert_eq!(format!("{x}"), "0");
     }
 
     #[test]
