@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod seed;
 pub mod tools;
 
 pub use error::{Error, Result};

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::seed::run_seed;
+use crate::seed::run_seed;
 use std::ops::Range;
 
 use super::source::RunSource;

@@ -1,4 +1,5 @@
-//! Experiments: seeding, ensembles over arms and runs, and their statistics.
+//! Experiments: ensembles over arms and runs, their statistics, and the chunk stores that
+//! hold them on disk.
 //!
 //! An ensemble simulates every (arm, run) pair as an independent world, in parallel across
 //! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
@@ -7,7 +8,6 @@
 pub mod chunk;
 mod effects;
 mod ensemble;
-pub mod seed;
 mod shard;
 mod source;
 pub mod stats;
@@ -19,6 +19,7 @@ pub use ensemble::{
     summarize,
 };
 
-pub use seed::run_seed;
+/// Seeds live in the leaf module [`crate::seed`]; this path stays for callers of the experiment API.
+pub use crate::seed::run_seed;
 pub use shard::Shard;
 pub use source::{Layout, RunSource, RunView};

@@ -14,13 +14,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chunk::{ChunkData, ChunkFile, ChunkShape, decode_value, write_durably};
-use super::seed::run_seed;
 use super::shard::Shard;
 use super::source::{Layout, RunSource, RunView};
 use crate::error::{Error, Result};
 use crate::model::{RunOutput, StateRow, StatesMode, simulate};
 use crate::output::manifest::Input;
 use crate::scenario::Scenario;
+use crate::seed::run_seed;
 
 /// Version of the store layout; a store of another version is refused, not misread.
 pub const FORMAT: u32 = 1;
