@@ -18,7 +18,7 @@ use super::shard::Shard;
 use super::source::{Layout, RunSource, RunView};
 use crate::error::{Error, Result};
 use crate::model::{RunOutput, StateRow, StatesMode, simulate};
-use crate::output::manifest::Input;
+use crate::provenance::{Input, Provenance};
 use crate::scenario::Scenario;
 use crate::seed::run_seed;
 
@@ -38,21 +38,13 @@ const MAX_CHUNK_RUNS: u32 = 4096;
 
 /// `shard.json`: what a store holds and how to check that stores belong together.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "StoreFile")]
 pub struct StoreManifest {
     /// [`FORMAT`] of the store.
     pub format: u32,
-    /// Engine that simulated it.
-    pub accord_version: String,
-    /// The scenario file as given on the command line.
-    pub scenario_file: String,
-    /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
-    /// Every input file (scenario first) with its SHA-256.
-    pub inputs: Vec<Input>,
-    /// Master seed.
-    pub seed: u64,
-    /// Runs per arm of the whole ensemble (not of this shard).
-    pub runs: u32,
+    /// Engine, inputs, seed and runs per arm of the whole ensemble (not of this shard).
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// Which nation states are kept: `none`, `final` or `all`.
     pub states: String,
     /// Which runs this store holds.
@@ -70,6 +62,52 @@ pub struct StoreManifest {
     pub scenario: Scenario,
 }
 
+/// `shard.json` as read: one flat object, field by field, so that serde reports a malformed
+/// field at its own line and column (a flattened [`Provenance`] would be buffered first and
+/// reported at the end of the object).
+#[derive(Deserialize)]
+#[serde(rename = "StoreManifest")]
+struct StoreFile {
+    format: u32,
+    accord_version: String,
+    scenario_file: String,
+    scenario_sha256: String,
+    inputs: Vec<Input>,
+    seed: u64,
+    runs: u32,
+    states: String,
+    shard: Shard,
+    chunk_runs: u32,
+    command: Vec<String>,
+    started_at: String,
+    #[serde(default)]
+    finished_at: Option<String>,
+    scenario: Scenario,
+}
+
+impl From<StoreFile> for StoreManifest {
+    fn from(f: StoreFile) -> Self {
+        StoreManifest {
+            format: f.format,
+            provenance: Provenance {
+                accord_version: f.accord_version,
+                scenario_file: f.scenario_file,
+                scenario_sha256: f.scenario_sha256,
+                inputs: f.inputs,
+                seed: f.seed,
+                runs: f.runs,
+            },
+            states: f.states,
+            shard: f.shard,
+            chunk_runs: f.chunk_runs,
+            command: f.command,
+            started_at: f.started_at,
+            finished_at: f.finished_at,
+            scenario: f.scenario,
+        }
+    }
+}
+
 /// The name `--states` and manifests use for a mode.
 pub fn states_name(mode: StatesMode) -> &'static str {
     match mode {
@@ -82,7 +120,7 @@ pub fn states_name(mode: StatesMode) -> &'static str {
 impl StoreManifest {
     /// The shape of the results.
     pub fn layout(&self) -> Layout {
-        Layout::of(&self.scenario, self.runs)
+        Layout::of(&self.scenario, self.provenance.runs)
     }
 
     /// The kept nation states.
@@ -108,13 +146,13 @@ impl StoreManifest {
     /// Number of chunks.
     pub fn chunk_count(&self) -> u32 {
         self.shard
-            .run_count(self.runs)
+            .run_count(self.provenance.runs)
             .div_ceil(self.chunk_runs.max(1))
     }
 
     /// The global run indices of chunk `c`, ascending.
     pub fn chunk_run_indices(&self, c: u32) -> Vec<u32> {
-        let local = self.shard.run_count(self.runs);
+        let local = self.shard.run_count(self.provenance.runs);
         let start = c.saturating_mul(self.chunk_runs).min(local);
         let end = start.saturating_add(self.chunk_runs).min(local);
         (start..end).map(|l| self.shard.global_run(l)).collect()
@@ -123,46 +161,26 @@ impl StoreManifest {
     /// How `self` differs from `other` in what decides the results (empty: same ensemble, maybe
     /// other shards). Times, command lines and chunk sizes do not count.
     pub fn differences(&self, other: &StoreManifest) -> Vec<String> {
-        let mut d = Vec::new();
-        let mut check = |what: &str, a: String, b: String| {
-            if a != b {
-                d.push(format!("{what}: {a} vs {b}"));
-            }
-        };
-        check(
+        let differ =
+            |what: &str, a: String, b: String| (a != b).then(|| format!("{what}: {a} vs {b}"));
+        let mut d: Vec<String> = differ(
             "store format",
             self.format.to_string(),
             other.format.to_string(),
-        );
-        check(
-            "accord version",
-            self.accord_version.clone(),
-            other.accord_version.clone(),
-        );
-        check(
-            "scenario SHA-256",
-            self.scenario_sha256.clone(),
-            other.scenario_sha256.clone(),
-        );
-        for (a, b) in self.inputs.iter().zip(&other.inputs).skip(1) {
-            check(
-                &format!("SHA-256 of {}", a.path),
-                a.sha256.clone(),
-                b.sha256.clone(),
-            );
-        }
-        check("seed", self.seed.to_string(), other.seed.to_string());
-        check(
-            "runs per arm",
-            self.runs.to_string(),
-            other.runs.to_string(),
-        );
-        check("--states", self.states.clone(), other.states.clone());
-        check(
+        )
+        .into_iter()
+        .collect();
+        d.extend(self.provenance.differences(&other.provenance));
+        d.extend(differ(
+            "--states",
+            self.states.clone(),
+            other.states.clone(),
+        ));
+        d.extend(differ(
             "shard count",
             self.shard.count.to_string(),
             other.shard.count.to_string(),
-        );
+        ));
         let json = |s: &Scenario| serde_json::to_string(s).unwrap_or_default();
         if d.is_empty() && json(&self.scenario) != json(&other.scenario) {
             d.push("resolved scenario differs".to_string());
@@ -284,7 +302,7 @@ pub fn fill(
         let runs = m.chunk_run_indices(c);
         let seeds: Vec<u64> = runs
             .iter()
-            .map(|&r| run_seed(m.seed, u64::from(r)))
+            .map(|&r| run_seed(m.provenance.seed, u64::from(r)))
             .collect();
         let n = runs.len();
         let job = |j: usize| -> Option<RunOutput> {
@@ -468,12 +486,14 @@ mod tests {
         .unwrap();
         StoreManifest {
             format: FORMAT,
-            accord_version: "0".into(),
-            scenario_file: "t.toml".into(),
-            scenario_sha256: "h".into(),
-            inputs: Vec::new(),
-            seed: 1,
-            runs,
+            provenance: Provenance {
+                accord_version: "0".into(),
+                scenario_file: "t.toml".into(),
+                scenario_sha256: "h".into(),
+                inputs: Vec::new(),
+                seed: 1,
+                runs,
+            },
             states: "none".into(),
             shard,
             chunk_runs,
@@ -504,7 +524,7 @@ mod tests {
         b.command = vec!["other".into()];
         b.started_at = "later".into();
         assert!(a.differences(&b).is_empty(), "{:?}", a.differences(&b));
-        b.seed = 2;
+        b.provenance.seed = 2;
         b.states = "final".into();
         assert_eq!(
             a.differences(&b),
@@ -526,13 +546,18 @@ mod tests {
         let m = manifest(Shard::WHOLE, 1_000_000, 1);
         // One nation, 2 steps: tiny runs, so the cap applies.
         assert_eq!(
-            choose_chunk_runs(&m.scenario, m.runs, Shard::WHOLE, StatesMode::None),
+            choose_chunk_runs(
+                &m.scenario,
+                m.provenance.runs,
+                Shard::WHOLE,
+                StatesMode::None
+            ),
             MAX_CHUNK_RUNS
         );
         // A merge of a million shards caches one chunk per shard: one run per chunk.
         let many = Shard::new(0, 1_000_000).unwrap();
         assert_eq!(
-            choose_chunk_runs(&m.scenario, m.runs, many, StatesMode::All),
+            choose_chunk_runs(&m.scenario, m.provenance.runs, many, StatesMode::All),
             1
         );
     }

@@ -6,12 +6,14 @@
 
 pub mod atomic;
 mod folder;
-pub mod format;
 mod location;
 pub mod manifest;
 mod tables;
-pub use folder::{Results, manifest_for, write_folder};
+/// The float format lives in the leaf module [`crate::fmt`]; this path stays for the charts.
+pub use crate::fmt as format;
+pub use folder::{Results, write_folder};
 pub use location::check_output_location;
+pub use manifest::manifest_for;
 pub use tables::{
     param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
     write_timeseries,

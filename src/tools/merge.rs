@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::experiment::Shard;
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
-use crate::output::{self, atomic, manifest};
+use crate::output::{self, atomic};
+use crate::provenance;
 use crate::tools::run::{Effects, print_table};
 
 /// Arguments of `accord merge`.
@@ -47,7 +48,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         .unwrap_or_default();
     let m = output::manifest_for(
         first,
-        manifest::command_without_threads(std::env::args()),
+        provenance::command_without_threads(std::env::args()),
         started_at,
     );
     let staged = atomic::StagedDir::create(&args.out, args.force)?;
@@ -68,7 +69,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     println!(
         "merged {} shards ({} runs per arm): {}",
         stores.len(),
-        first.runs,
+        first.provenance.runs,
         final_path.display()
     );
     Ok(())

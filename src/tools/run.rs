@@ -17,7 +17,8 @@ use crate::error::{Error, Result};
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
 use crate::experiment::{EffectRow, Layout, Shard, SummaryRow};
 use crate::model::StatesMode;
-use crate::output::{self, atomic, manifest};
+use crate::output::{self, atomic};
+use crate::provenance::{self, Provenance};
 use crate::scenario::{self, LoadOptions, Scenario};
 
 /// Arguments of `accord run`.
@@ -96,7 +97,7 @@ impl From<States> for StatesMode {
 
 /// Runs `accord run`.
 pub fn run(args: &RunArgs) -> Result<()> {
-    let started_at = manifest::now_rfc3339();
+    let started_at = provenance::now_rfc3339();
     let options = LoadOptions {
         allow_outside_inputs: args.allow_outside_inputs,
     };
@@ -123,7 +124,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
         };
         Path::new("output").join(name)
     });
-    let inputs = inputs(&args.scenario)?;
+    let inputs = provenance::hash_inputs(&scenario::input_files(&args.scenario))?;
     let input_paths: Vec<PathBuf> = inputs.iter().map(|i| PathBuf::from(&i.path)).collect();
     output::check_output_location(&out, &args.scenario, &input_paths)?;
     // Refuse an existing folder before spending time simulating.
@@ -131,18 +132,13 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let states = StatesMode::from(args.states);
     let fresh = StoreManifest {
         format: store::FORMAT,
-        accord_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_file: args.scenario.display().to_string(),
-        scenario_sha256: inputs[0].sha256.clone(),
-        inputs,
-        seed: scenario.experiment.seed,
-        runs,
+        provenance: Provenance::new(&args.scenario, inputs, scenario.experiment.seed, runs),
         states: store::states_name(states).to_string(),
         shard,
         chunk_runs: args
             .chunk_runs
             .unwrap_or_else(|| store::choose_chunk_runs(&scenario, runs, shard, states)),
-        command: manifest::command_without_threads(std::env::args()),
+        command: provenance::command_without_threads(std::env::args()),
         started_at,
         finished_at: None,
         scenario: scenario.clone(),
@@ -267,7 +263,7 @@ fn paused(partial: &Path, m: &StoreManifest, out: &Path) -> Error {
 
 /// Turns a filled store into the shard folder `out`.
 fn finish_shard(partial: &Path, mut m: StoreManifest, out: &Path, force: bool) -> Result<()> {
-    m.finished_at = Some(manifest::now_rfc3339());
+    m.finished_at = Some(provenance::now_rfc3339());
     let staged = atomic::StagedDir::create(out, force)?;
     let (from, to) = (partial.join("chunks"), staged.path().join("chunks"));
     std::fs::rename(&from, &to).map_err(|e| Error::io("move", &from, e))?;
@@ -277,27 +273,14 @@ fn finish_shard(partial: &Path, mut m: StoreManifest, out: &Path, force: bool) -
     println!(
         "shard {}: runs {} (every {}th from {}) of {} per arm, in {} chunks",
         m.shard,
-        m.shard.run_count(m.runs),
+        m.shard.run_count(m.provenance.runs),
         m.shard.count,
         m.shard.index,
-        m.runs,
+        m.provenance.runs,
         m.chunk_count()
     );
     println!("output: {}", final_path.display());
     Ok(())
-}
-
-/// The scenario and any `nations_file` it names ([`scenario::input_files`]), with hashes.
-pub(crate) fn inputs(scenario_path: &Path) -> Result<Vec<manifest::Input>> {
-    scenario::input_files(scenario_path)
-        .into_iter()
-        .map(|p| {
-            Ok(manifest::Input {
-                sha256: manifest::sha256_file(&p)?,
-                path: p.display().to_string(),
-            })
-        })
-        .collect()
 }
 
 fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {

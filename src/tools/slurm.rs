@@ -208,7 +208,7 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
     let earlier = check_earlier_shards(
         Path::new(&job.shards_dir()),
         &Identity {
-            inputs: crate::tools::run::inputs(&scenario_path)?,
+            inputs: crate::provenance::hash_inputs(&scenario::input_files(&scenario_path))?,
             seed: args.seed.unwrap_or(scenario.experiment.seed),
             runs: runs_per_arm,
             states: store::states_name(StatesMode::from(args.states.unwrap_or(States::None))),
@@ -246,7 +246,7 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
 /// What identifies the ensemble the script's shards will hold (as `accord merge` compares
 /// shards), for checking shard folders already in `<DIR>.shards`.
 struct Identity {
-    inputs: Vec<crate::output::manifest::Input>,
+    inputs: Vec<crate::provenance::Input>,
     seed: u64,
     runs: u32,
     states: &'static str,
@@ -282,6 +282,7 @@ fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
         };
         for (i, input) in want.inputs.iter().enumerate() {
             let old = m
+                .provenance
                 .inputs
                 .get(i)
                 .map_or_else(String::new, |x| x.sha256.clone());
@@ -291,8 +292,12 @@ fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
                 input.sha256.clone(),
             );
         }
-        check("seed", m.seed.to_string(), want.seed.to_string());
-        check("runs per arm", m.runs.to_string(), want.runs.to_string());
+        check("seed", m.provenance.seed.to_string(), want.seed.to_string());
+        check(
+            "runs per arm",
+            m.provenance.runs.to_string(),
+            want.runs.to_string(),
+        );
         check("--states", m.states.clone(), want.states.to_string());
         check(
             "shard count",
