@@ -207,11 +207,9 @@ pub fn run_ensemble_until(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))
         .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {:?} worker threads: {e}",
-                config.threads
-            ))
+        .map_err(|source| Error::ThreadPool {
+            threads: config.threads,
+            source,
         })?;
     // `collect` on an indexed parallel iterator keeps input order whatever the schedule.
     let records: Option<Vec<RunRecord>> =

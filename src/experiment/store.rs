@@ -237,26 +237,29 @@ pub fn write_manifest(dir: &Path, m: &StoreManifest) -> Result<()> {
 /// Reads `<dir>/shard.json`.
 pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read `{}`: {e}; is `{}` a shard folder written by `accord run --shard`?",
-            path.display(),
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
+        path: path.clone(),
+        source,
+        hint: format!(
+            "; is `{}` a shard folder written by `accord run --shard`?",
             dir.display()
-        ))
+        ),
     })?;
-    let m: StoreManifest = serde_json::from_str(&text).map_err(|e| {
-        Error::Usage(format!(
-            "`{}` is not a shard manifest of accord {} ({e})",
-            path.display(),
+    let m: StoreManifest = serde_json::from_str(&text).map_err(|e| Error::Store {
+        path: path.clone(),
+        problem: format!(
+            "is not a shard manifest of accord {} ({e})",
             env!("CARGO_PKG_VERSION")
-        ))
+        ),
     })?;
     if m.format != FORMAT {
-        return Err(Error::Usage(format!(
-            "`{}` has store format {}, this accord reads format {FORMAT}",
-            path.display(),
-            m.format
-        )));
+        return Err(Error::Store {
+            path,
+            problem: format!(
+                "has store format {}, this accord reads format {FORMAT}",
+                m.format
+            ),
+        });
     }
     Ok(m)
 }
@@ -284,7 +287,7 @@ pub fn fill(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads:?} worker threads: {e}")))?;
+        .map_err(|source| Error::ThreadPool { threads, source })?;
     let scenario = &m.scenario;
     let layout = m.layout();
     let shape = m.shape();
@@ -362,21 +365,17 @@ impl ChunkSet {
         let mut opened = Vec::with_capacity(stores.len());
         for (i, (dir, m)) in sorted.into_iter().enumerate() {
             if m.shard.index as usize != i || m.shard.count as usize != stores.len() {
-                return Err(Error::Usage(format!(
-                    "`{}` is shard {}, expected shard {i}/{}",
-                    dir.display(),
-                    m.shard,
-                    stores.len()
-                )));
+                return Err(Error::Store {
+                    path: dir.clone(),
+                    problem: format!("is shard {}, expected shard {i}/{}", m.shard, stores.len()),
+                });
             }
             let files = (0..m.chunk_count())
                 .map(|c| ChunkFile::open(&chunk_path(dir, c), m.shape()))
                 .collect::<Result<Vec<_>>>()
-                .map_err(|e| {
-                    Error::Usage(format!(
-                        "shard folder `{}` is incomplete: {e}",
-                        dir.display()
-                    ))
+                .map_err(|e| Error::IncompleteShard {
+                    dir: dir.clone(),
+                    source: Box::new(e),
                 })?;
             opened.push(StoreChunks {
                 shard: m.shard,
@@ -441,7 +440,7 @@ impl RunSource for ChunkSet {
                 (local % store.chunk_runs) as usize,
             );
             let file = store.files.get(c).ok_or_else(|| {
-                Error::Usage(format!("run {run} is missing from shard {}", store.shard))
+                Error::StoreRuns(format!("run {run} is missing from shard {}", store.shard))
             })?;
             let cached = match &mut cache[k] {
                 Some(x) if x.chunk == c => x,
@@ -452,7 +451,7 @@ impl RunSource for ChunkSet {
                 }),
             };
             if file.runs().get(i) != Some(&run) {
-                return Err(Error::Usage(format!(
+                return Err(Error::StoreRuns(format!(
                     "shard {} does not hold run {run} where its manifest places it",
                     store.shard
                 )));

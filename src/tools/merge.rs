@@ -80,12 +80,14 @@ fn read_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, StoreManifest)>> {
         .map(|d| {
             let m = store::read_manifest(d)?;
             if m.finished_at.is_none() {
-                return Err(Error::Usage(format!(
-                    "`{}` is an unfinished run, not a shard folder; finish it with \
-                     `accord run … --shard {} --resume`",
-                    d.display(),
-                    m.shard
-                )));
+                return Err(Error::Store {
+                    path: d.clone(),
+                    problem: format!(
+                        "is an unfinished run, not a shard folder; finish it with `accord run … \
+                         --shard {} --resume`",
+                        m.shard
+                    ),
+                });
             }
             Ok((d.clone(), m))
         })

@@ -33,23 +33,20 @@ pub struct Replay {
 /// Reads `<dir>/manifest.json`. A missing or unreadable folder or manifest is bad input.
 pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "`{}` is not an output folder (it does not exist or is not a folder)",
-            dir.display()
-        )));
+        return Err(Error::InputFile {
+            path: dir.to_path_buf(),
+            problem: "is not an output folder (it does not exist or is not a folder)".to_string(),
+        });
     }
     let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read `{}`: {e}; is this an accord output folder?",
-            path.display()
-        ))
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
+        path: path.clone(),
+        source,
+        hint: "; is this an accord output folder?".to_string(),
     })?;
-    let bad = |what: &str| {
-        Error::Usage(format!(
-            "`{}` is not a valid accord manifest: {what}",
-            path.display()
-        ))
+    let bad = |what: &str| Error::InputFile {
+        path: path.clone(),
+        problem: format!("is not a valid accord manifest: {what}"),
     };
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
@@ -224,8 +221,11 @@ pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
     let m = read_manifest(dir)?;
     let r = replay(&m, arm, run, point)?;
     let ts_path = dir.join("timeseries.csv");
-    let timeseries = std::fs::read_to_string(&ts_path)
-        .map_err(|e| Error::Usage(format!("cannot read `{}`: {e}", ts_path.display())))?;
+    let timeseries = std::fs::read_to_string(&ts_path).map_err(|source| Error::Unreadable {
+        path: ts_path.clone(),
+        source,
+        hint: String::new(),
+    })?;
     let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
     out.push_str(&r.header);
     out.push('\n');
