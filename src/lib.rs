@@ -11,6 +11,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod commands;
 pub mod data;
 pub mod error;
 pub mod experiment;
@@ -19,8 +20,10 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod provenance;
+pub mod report;
 pub mod scenario;
 pub mod seed;
-pub mod tools;
+pub mod slurm;
+pub mod templates;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@ pub mod atomic;
 mod folder;
 mod location;
 pub mod manifest;
+pub mod replay;
 mod tables;
 /// The float format lives in the leaf module [`crate::fmt`]; this path stays for the charts.
 pub use crate::fmt as format;

@@ -25,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario's ensemble and write CSVs, a manifest and charts.
-    Run(crate::tools::run::RunArgs),
+    Run(crate::commands::run::RunArgs),
     /// Check a scenario file and report every problem.
     Validate {
         /// The scenario file (TOML).
@@ -35,9 +35,9 @@ pub enum Command {
         allow_outside_inputs: bool,
     },
     /// Combine the shard folders of `run --shard` into one output folder.
-    Merge(crate::tools::merge::MergeArgs),
+    Merge(crate::commands::merge::MergeArgs),
     /// Write a Slurm job script that runs a scenario's shards as an array job, then merges.
-    Slurm(crate::tools::slurm::SlurmArgs),
+    Slurm(crate::slurm::SlurmArgs),
     /// Re-simulate one run of an output folder and check it against its timeseries.csv.
     Replay {
         /// The output folder (with manifest.json and timeseries.csv).
@@ -69,8 +69,8 @@ pub enum Command {
         /// The scenario file to write.
         path: PathBuf,
         /// Which starter.
-        #[arg(long, value_enum, default_value_t = crate::tools::init::Template::Quickstart)]
-        template: crate::tools::init::Template,
+        #[arg(long, value_enum, default_value_t = crate::templates::Template::Quickstart)]
+        template: crate::templates::Template,
         /// Replace an existing file.
         #[arg(long)]
         force: bool,
@@ -124,9 +124,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             scenario,
             allow_outside_inputs,
         } => validate(&scenario, load_options(allow_outside_inputs)),
-        Command::Merge(args) => crate::tools::merge::run(&args),
-        Command::Slurm(args) => crate::tools::slurm::run(&args),
-        Command::Run(args) => crate::tools::run::run(&args),
+        Command::Merge(args) => crate::commands::merge::run(&args),
+        Command::Slurm(args) => crate::slurm::run(&args),
+        Command::Run(args) => crate::commands::run::run(&args),
         Command::Data(cmd) => data_command(&cmd),
         Command::Plot(args) => plot(&args),
         Command::Replay {
@@ -134,18 +134,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             arm,
             run,
             point,
-        } => crate::tools::replay::run(&output_dir, &arm, run, point),
+        } => crate::output::replay::run(&output_dir, &arm, run, point),
         Command::Init {
             path,
             template,
             force,
         } => {
-            crate::tools::init::init(&path, template, force)?;
+            crate::templates::init(&path, template, force)?;
             println!("wrote {}", path.display());
             Ok(())
         }
         Command::Schema => {
-            print!("{}", crate::tools::schema::render());
+            print!("{}", crate::report::schema::render());
             Ok(())
         }
         Command::Describe {
@@ -153,7 +153,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             allow_outside_inputs,
         } => {
             let s = scenario::load_with(&scenario, &load_options(allow_outside_inputs))?;
-            print!("{}", crate::tools::describe::describe(&s));
+            print!("{}", crate::report::describe::describe(&s));
             Ok(())
         }
     }

@@ -13,11 +13,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::commands::run::{Effects, States};
 use crate::error::{Error, Result};
 use crate::experiment::store;
 use crate::model::StatesMode;
 use crate::scenario;
-use crate::tools::run::{Effects, States};
 
 /// Arguments of `accord slurm`.
 #[derive(Debug, clap::Args)]

@@ -21,7 +21,7 @@ impl Template {
         match self {
             Template::Quickstart => include_str!("../../scenarios/quickstart.toml"),
             Template::Classic => include_str!("../../scenarios/classic/hegselmann_krause.toml"),
-            Template::World => include_str!("templates/world.toml"),
+            Template::World => include_str!("world.toml"),
         }
     }
 }

@@ -9,12 +9,12 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::commands::run::{Effects, print_table};
 use crate::error::{Error, Result};
 use crate::experiment::Shard;
 use crate::experiment::store::{self, ChunkSet, StoreManifest};
 use crate::output::{self, atomic};
 use crate::provenance;
-use crate::tools::run::{Effects, print_table};
 
 /// Arguments of `accord merge`.
 #[derive(Debug, clap::Args)]
