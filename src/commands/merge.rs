@@ -6,34 +6,14 @@
 //! the shards' raw values read back in run order, so every CSV is byte-identical to a run on
 //! one machine.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-use crate::commands::run::{Effects, print_table};
-use crate::error::{Error, Result};
-use crate::experiment::Shard;
-use crate::experiment::store::{self, ChunkSet, StoreManifest};
-use crate::output::{self, atomic};
+use crate::atomic;
+use crate::cli::args::MergeArgs;
+use crate::error::Result;
+use crate::experiment::{ChunkSet, check_together, read_shards};
+use crate::output;
 use crate::provenance;
 
-/// Arguments of `accord merge`.
-#[derive(Debug, clap::Args)]
-pub struct MergeArgs {
-    /// Shard folders written by `accord run --shard K/N`, in any order.
-    #[arg(required = true)]
-    pub shards: Vec<PathBuf>,
-    /// The output folder to write.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Replace an existing output folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Paired effects at the final recorded step only, or at every recorded step.
-    #[arg(long, value_enum, default_value_t = Effects::Final)]
-    pub effects: Effects,
-}
-
-/// Merges the shards named in `args`.
+/// Runs `accord merge`: merges the shards named in `args`.
 pub fn run(args: &MergeArgs) -> Result<()> {
     atomic::check_target(&args.out, args.force)?;
     let stores = read_shards(&args.shards)?;
@@ -57,14 +37,17 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &set,
         &first.scenario,
         &m,
-        args.effects == Effects::All,
+        args.effects.all_steps(),
     )?;
     let final_path = staged.commit()?;
-    print_table(
-        &first.layout(),
-        &results.summary,
-        &results.effects,
-        &first.scenario,
+    print!(
+        "{}",
+        output::end_of_run_table(
+            &first.layout(),
+            &results.summary,
+            &results.effects,
+            &first.scenario,
+        )
     );
     println!(
         "merged {} shards ({} runs per arm): {}",
@@ -72,67 +55,5 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         first.provenance.runs,
         final_path.display()
     );
-    Ok(())
-}
-
-fn read_shards(dirs: &[PathBuf]) -> Result<Vec<(PathBuf, StoreManifest)>> {
-    dirs.iter()
-        .map(|d| {
-            let m = store::read_manifest(d)?;
-            if m.finished_at.is_none() {
-                return Err(Error::Store {
-                    path: d.clone(),
-                    problem: format!(
-                        "is an unfinished run, not a shard folder; finish it with `accord run … \
-                         --shard {} --resume`",
-                        m.shard
-                    ),
-                });
-            }
-            Ok((d.clone(), m))
-        })
-        .collect()
-}
-
-/// Checks that `stores` are the N shards of one ensemble, each exactly once; the error names
-/// what does not match, what is duplicated and what is missing.
-pub fn check_together(stores: &[(PathBuf, StoreManifest)]) -> Result<()> {
-    let Some((first_dir, first)) = stores.first() else {
-        return Err(Error::Usage("no shard folders given".to_string()));
-    };
-    for (dir, m) in &stores[1..] {
-        let diffs = first.differences(m);
-        if !diffs.is_empty() {
-            return Err(Error::Usage(format!(
-                "`{}` and `{}` are not shards of the same ensemble: {}",
-                first_dir.display(),
-                dir.display(),
-                diffs.join("; ")
-            )));
-        }
-    }
-    let count = first.shard.count;
-    let mut seen: BTreeMap<u32, &PathBuf> = BTreeMap::new();
-    for (dir, m) in stores {
-        if let Some(other) = seen.insert(m.shard.index, dir) {
-            return Err(Error::Usage(format!(
-                "shard {} is given twice: `{}` and `{}`",
-                m.shard,
-                other.display(),
-                dir.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = (0..count)
-        .filter(|k| !seen.contains_key(k))
-        .map(|k| Shard { index: k, count }.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "missing {} of {count} shards: {} (run them with `accord run … --shard K/{count}`)",
-            missing.len(),
-            missing.join(", ")
-        )));
-    }
     Ok(())
 }

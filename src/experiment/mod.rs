@@ -6,6 +6,7 @@
 //! on the thread count or on scheduling.
 
 pub mod chunk;
+mod chunk_set;
 mod effects;
 mod ensemble;
 mod shard;
@@ -13,7 +14,8 @@ mod source;
 pub mod stats;
 pub mod store;
 
-pub use effects::{EffectRow, paired_effects};
+pub use chunk_set::{ChunkSet, check_together, read_shards};
+pub use effects::{EffectRow, EffectSteps, paired_effects};
 pub use ensemble::{
     Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, run_single,
     summarize,

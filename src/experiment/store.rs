@@ -1,11 +1,13 @@
 //! The run store: the chunk files of one ensemble, or one shard of it, and `shard.json`, the
 //! identity that says which ensemble they belong to.
 //!
-//! `accord run` fills a store chunk by chunk in a hidden folder beside its output, so a killed
-//! run keeps every finished chunk and `--resume` simulates only the rest; `accord run --shard`
-//! hands its store over as the shard folder; `accord merge` reads several stores as one
-//! ensemble ([`ChunkSet`]). Chunk boundaries never change a result: values are read back in
-//! run order, whichever chunk or shard holds them.
+//! A store's life: `accord run` [`start`]s one in a hidden folder beside its output (or
+//! continues an interrupted one), [`fill`]s it chunk by chunk, so a killed run keeps every
+//! finished chunk and `--resume` simulates only the rest, and then either reads it back into
+//! the output folder and [`remove`]s it, or with `--shard` hands it over as the shard folder
+//! ([`finish_shard`]); `accord merge` reads several as one ensemble
+//! ([`ChunkSet`](super::ChunkSet)). Chunk boundaries never change a result: values are read
+//! back in run order, whichever chunk or shard holds them.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,12 +15,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunk::{ChunkData, ChunkFile, ChunkShape, decode_value, write_durably};
+use super::chunk::{ChunkData, ChunkFile, ChunkShape, write_durably};
 use super::shard::Shard;
-use super::source::{Layout, RunSource, RunView};
+use super::source::Layout;
+use crate::atomic::StagedDir;
 use crate::error::{Error, Result};
-use crate::model::{RunOutput, StateRow, StatesMode, simulate};
-use crate::provenance::{Input, Provenance};
+use crate::model::{RunOutput, StatesMode, simulate};
+use crate::provenance::{Input, Provenance, now_rfc3339};
 use crate::scenario::Scenario;
 use crate::seed::run_seed;
 
@@ -336,141 +339,96 @@ pub fn fill(
     Ok(())
 }
 
-/// One store's chunks, opened.
-#[derive(Debug)]
-struct StoreChunks {
-    shard: Shard,
-    chunk_runs: u32,
-    files: Vec<ChunkFile>,
+/// How [`start`] found the store of a run.
+#[derive(Clone, Debug)]
+pub enum Start {
+    /// An interrupted run of the same ensemble, to continue (`--resume`).
+    Resume(Box<StoreManifest>),
+    /// No store, or one discarded (`--force`): [`create`] a new one. `nothing_to_resume` is
+    /// set when `--resume` was given but found no store.
+    Fresh {
+        /// `--resume` was given but there was no store to continue.
+        nothing_to_resume: bool,
+    },
 }
 
-/// The union of complete stores that together hold every run of one ensemble: a
-/// [`RunSource`] reading values back in run order.
-#[derive(Debug)]
-pub struct ChunkSet {
-    layout: Layout,
-    /// Indexed by shard index.
-    stores: Vec<StoreChunks>,
-}
-
-impl ChunkSet {
-    /// Opens stores whose manifests agree and whose shards are exactly 0..N of N (checked by
-    /// the caller, e.g. `accord merge`); fails if a chunk file is missing or incomplete.
-    pub fn open(stores: &[(PathBuf, StoreManifest)]) -> Result<ChunkSet> {
-        let Some((_, first)) = stores.first() else {
-            return Err(Error::Usage("no stores to read".to_string()));
-        };
-        let mut sorted: Vec<&(PathBuf, StoreManifest)> = stores.iter().collect();
-        sorted.sort_by_key(|(_, m)| m.shard.index);
-        let mut opened = Vec::with_capacity(stores.len());
-        for (i, (dir, m)) in sorted.into_iter().enumerate() {
-            if m.shard.index as usize != i || m.shard.count as usize != stores.len() {
-                return Err(Error::Store {
-                    path: dir.clone(),
-                    problem: format!("is shard {}, expected shard {i}/{}", m.shard, stores.len()),
-                });
-            }
-            let files = (0..m.chunk_count())
-                .map(|c| ChunkFile::open(&chunk_path(dir, c), m.shape()))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|e| Error::IncompleteShard {
-                    dir: dir.clone(),
-                    source: Box::new(e),
-                })?;
-            opened.push(StoreChunks {
-                shard: m.shard,
-                chunk_runs: m.chunk_runs.max(1),
-                files,
-            });
+/// Decides what becomes of the store at `dir` for a run whose manifest is `fresh`: a matching
+/// interrupted run is continued with `resume`, discarded with `force`, and refused otherwise
+/// (an interrupted run is never thrown away silently).
+pub fn start(dir: &Path, fresh: &StoreManifest, resume: bool, force: bool) -> Result<Start> {
+    if !dir.exists() {
+        return Ok(Start::Fresh {
+            nothing_to_resume: resume,
+        });
+    }
+    if resume {
+        let old = read_manifest(dir)?;
+        let mut diffs = old.differences(fresh);
+        if old.shard != fresh.shard {
+            diffs.push(format!("shard: {} vs {}", old.shard, fresh.shard));
         }
-        Ok(ChunkSet {
-            layout: first.layout(),
-            stores: opened,
-        })
+        if !diffs.is_empty() {
+            return Err(Error::Usage(format!(
+                "cannot resume `{}`: it holds a different run ({}); run without --resume \
+                 and with --force to discard it and start over",
+                dir.display(),
+                diffs.join("; ")
+            )));
+        }
+        return Ok(Start::Resume(Box::new(old)));
     }
+    if !force {
+        let progress = read_manifest(dir)
+            .map(|m| {
+                let done = m.chunk_count() as usize - missing_chunks(dir, &m).len();
+                format!(" ({done} of {} chunks done)", m.chunk_count())
+            })
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "`{}` holds an interrupted run{progress}; add --resume to continue it, or \
+             --force to discard it and start over",
+            dir.display()
+        )));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| Error::io("remove", dir, e))?;
+    Ok(Start::Fresh {
+        nothing_to_resume: false,
+    })
 }
 
-/// One chunk's values and states for one cell, as [`ChunkSet::for_each_run`] caches them.
-struct CachedChunk {
-    chunk: usize,
-    values: Vec<u64>,
-    states: Vec<Vec<StateRow>>,
+/// The error for a run interrupted while filling store `dir` (for output folder `out`): how
+/// many chunks are kept, and `resume_command`, the command line that continues the run.
+pub fn paused(dir: &Path, m: &StoreManifest, out: &Path, resume_command: &[String]) -> Error {
+    let done = m.chunk_count() as usize - missing_chunks(dir, m).len();
+    Error::Paused(format!(
+        "interrupted: {done} of {} chunks are complete and kept in `{}`; nothing was written \
+         to `{}`. Continue with:\n  {}",
+        m.chunk_count(),
+        dir.display(),
+        out.display(),
+        resume_command.join(" ")
+    ))
 }
 
-impl RunSource for ChunkSet {
-    fn layout(&self) -> Layout {
-        self.layout.clone()
-    }
+/// Turns the filled store `dir` into the shard folder `out` that `accord merge` reads: staged
+/// beside `out` and renamed into place (`force` replaces an existing folder), its manifest
+/// marked finished. Returns the folder's path.
+pub fn finish_shard(dir: &Path, m: &StoreManifest, out: &Path, force: bool) -> Result<PathBuf> {
+    let mut m = m.clone();
+    m.finished_at = Some(now_rfc3339());
+    let staged = StagedDir::create(out, force)?;
+    let (from, to) = (dir.join(CHUNKS), staged.path().join(CHUNKS));
+    std::fs::rename(&from, &to).map_err(|e| Error::io("move", &from, e))?;
+    write_manifest(staged.path(), &m)?;
+    let final_path = staged.commit()?;
+    remove(dir);
+    Ok(final_path)
+}
 
-    fn columns(&self, cell: usize, groups: std::ops::Range<usize>) -> Result<Vec<f64>> {
-        let runs = self.layout.runs as usize;
-        let mut out = vec![f64::NAN; groups.len() * runs];
-        for store in &self.stores {
-            for file in &store.files {
-                let bits = file.read_groups(cell, groups.clone())?;
-                let n = file.runs().len();
-                for g in 0..groups.len() {
-                    for (i, &r) in file.runs().iter().enumerate() {
-                        if let Some(slot) = out.get_mut(g * runs + r as usize) {
-                            *slot = decode_value(bits[g * n + i]).unwrap_or(f64::NAN);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    fn for_each_run(
-        &self,
-        cell: usize,
-        f: &mut dyn FnMut(&RunView<'_>) -> Result<()>,
-    ) -> Result<()> {
-        let (point, arm) = self.layout.cell_of(cell);
-        let groups = self.layout.groups();
-        let count = self.stores.len().max(1);
-        let mut cache: Vec<Option<CachedChunk>> = (0..count).map(|_| None).collect();
-        let mut row = vec![None; groups];
-        for run in 0..self.layout.runs {
-            let k = run as usize % count;
-            let store = &self.stores[k];
-            let local = run / store.shard.count;
-            let (c, i) = (
-                (local / store.chunk_runs) as usize,
-                (local % store.chunk_runs) as usize,
-            );
-            let file = store.files.get(c).ok_or_else(|| {
-                Error::StoreRuns(format!("run {run} is missing from shard {}", store.shard))
-            })?;
-            let cached = match &mut cache[k] {
-                Some(x) if x.chunk == c => x,
-                slot => slot.insert(CachedChunk {
-                    chunk: c,
-                    values: file.read_groups(cell, 0..groups)?,
-                    states: file.read_states(cell)?,
-                }),
-            };
-            if file.runs().get(i) != Some(&run) {
-                return Err(Error::StoreRuns(format!(
-                    "shard {} does not hold run {run} where its manifest places it",
-                    store.shard
-                )));
-            }
-            let n = file.runs().len();
-            for (g, slot) in row.iter_mut().enumerate() {
-                *slot = decode_value(cached.values[g * n + i]);
-            }
-            f(&RunView {
-                point,
-                arm,
-                run,
-                seed: file.seeds()[i],
-                values: &row,
-                states: cached.states.get(i).map_or(&[], Vec::as_slice),
-            })?;
-        }
-        Ok(())
-    }
+/// Removes store `dir` once its results are in place elsewhere. A store that cannot be
+/// removed is clutter, not a failure, so errors are ignored.
+pub fn remove(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `accord init`: write a commented starter scenario from an embedded template.
+//! Starter scenarios, embedded in the binary: what `accord init` writes. Each is a shipped,
+//! commented scenario, so a new study starts from a file that validates.
 
 use std::path::Path;
 
@@ -27,7 +28,7 @@ impl Template {
 }
 
 /// Writes `template` to `path`; an existing file is replaced only with `force`.
-pub fn init(path: &Path, template: Template, force: bool) -> Result<()> {
+pub fn write(path: &Path, template: Template, force: bool) -> Result<()> {
     if path.is_dir() {
         return Err(Error::Usage(format!(
             "`{}` is a folder; give the path of the scenario file to write",
