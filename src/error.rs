@@ -50,6 +50,52 @@ pub enum Error {
     /// A command-line argument is unusable.
     #[error("{0}")]
     Usage(String),
+    /// A file accord reads back (an output folder or its manifest) is not what accord writes.
+    #[error("`{}` {problem}", path.display())]
+    InputFile {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong with it, e.g. "is not an output folder (…)".
+        problem: String,
+    },
+    /// A file or folder the user named as input cannot be read at all.
+    #[error("cannot read `{}`: {source}{hint}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+        /// What the user may have meant, as "; is …?", or empty.
+        hint: String,
+    },
+    /// A run store (an interrupted run's chunks, or a shard folder) or one of its files is
+    /// corrupt, truncated, of another format, or not the shard it should be.
+    #[error("`{}` {problem}", path.display())]
+    Store {
+        /// The store, its `shard.json` or a chunk file.
+        path: PathBuf,
+        /// What is wrong with it, e.g. "has store format 2, this accord reads format 1".
+        problem: String,
+    },
+    /// A shard folder lacks a chunk, or holds a damaged one.
+    #[error("shard folder `{}` is incomplete: {source}", dir.display())]
+    IncompleteShard {
+        /// The shard folder.
+        dir: PathBuf,
+        /// Why its first unusable chunk is unusable.
+        source: Box<Error>,
+    },
+    /// A store's chunks do not hold a run where its manifest places it.
+    #[error("{0}")]
+    StoreRuns(String),
+    /// The worker threads could not be started.
+    #[error("cannot start {threads:?} worker threads: {source}")]
+    ThreadPool {
+        /// The requested number (`None`: one per core).
+        threads: Option<usize>,
+        /// What rayon said.
+        source: rayon::ThreadPoolBuildError,
+    },
     /// The output folder exists and `--force` was not given.
     #[error("output folder `{}` already exists; pass --force to replace it", .0.display())]
     OutputExists(PathBuf),
@@ -100,7 +146,15 @@ impl Error {
     /// The process exit code: 2 for bad input, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Scenario(_) | Error::Usage(_) | Error::OutputExists(_) => 2,
+            Error::Scenario(_)
+            | Error::Usage(_)
+            | Error::InputFile { .. }
+            | Error::Unreadable { .. }
+            | Error::Store { .. }
+            | Error::IncompleteShard { .. }
+            | Error::StoreRuns(_)
+            | Error::ThreadPool { .. }
+            | Error::OutputExists(_) => 2,
             Error::Io { .. }
             | Error::Chart { .. }
             | Error::ReplayMismatch(_)

@@ -4,22 +4,44 @@
 //! open-source capability diffusion and cooperation bodies; metrics measure how fragmented
 //! the resulting regimes are. Seeded ensembles in counterfactual arms give paired effects.
 //!
-//! The dependency direction is visible in the tree: [`scenario`] (input) → [`model`]
-//! (simulation, no I/O) and [`metrics`] (pure functions) → [`experiment`] (ensembles and
-//! statistics) → [`output`] (files) → [`charts`] (drawn from those files) → [`cli`].
-//! [`stats`] is a leaf of pure statistics anything may use.
+//! # Layers
+//!
+//! Modules depend only on modules below them (`A ← B`: B uses A), so each can be read, tested
+//! and changed without the ones above it; `.ci/layering.py` fails CI on any import cycle,
+//! between top-level modules or between the files of one.
+//!
+//! - Leaves, used by anything: [`error`], [`seed`] (per-run seeds), [`fmt`] (the CSV float
+//!   format), [`provenance`] (what produced a result: engine, input hashes, seed, runs, command) and [`atomic`] (output
+//!   folders that appear whole or not at all).
+//! - [`scenario`] (input, validated) ← [`metrics`] (pure functions) ← [`model`] (simulation,
+//!   no I/O) ← [`experiment`] (ensembles, statistics, and the chunk stores behind `run`,
+//!   `--resume`, shards and `merge`) ← [`output`] (the output folder's files, replay, the
+//!   end-of-run table) ← [`charts`] (drawn from an output folder's CSVs).
+//! - [`stats`]: a leaf of pure statistics (PCA) anything may use.
+//! - Beside them, each on what it needs: [`report`] (describe's Markdown, the JSON Schema) on
+//!   [`scenario`]; [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
+//!   scenarios) and [`data`] (regenerating the world scenario's nations) on the leaves.
+//! - [`cli`] (the command line as clap parses it) ← [`commands`] (one file per subcommand:
+//!   load, call the library, print; and `main`) ← the `accord` binary.
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod charts;
 pub mod cli;
+pub mod commands;
 pub mod data;
 pub mod error;
 pub mod experiment;
+pub mod fmt;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod provenance;
+pub mod report;
 pub mod scenario;
+pub mod seed;
+pub mod slurm;
 pub mod stats;
-pub mod tools;
+pub mod templates;
 
 pub use error::{Error, Result};

@@ -1,5 +1,5 @@
-//! The `accord` command: a thin shell over [`accord::cli`].
+//! The `accord` command: a thin shell over [`accord::commands`].
 
 fn main() -> std::process::ExitCode {
-    accord::cli::main()
+    accord::commands::main()
 }

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let steps = scenario.recorded_steps();
     assert_eq!(steps.first(), Some(&0));
     assert_eq!(steps.last(), Some(&scenario.steps));
-    let _ = accord::tools::describe::describe(&scenario);
+    let _ = accord::report::describe::describe(&scenario);
     for point in 0..scenario.point_count().min(4) {
         let at = scenario.at_point(point);
         for arm in 0..at.arms.len().max(1) {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Problem, Result};
-use crate::output::format::fmt_f64;
+use crate::fmt::fmt_f64;
 
 /// The six policy dimensions of the world scenario, in column order (as in quickstart).
 pub const DIMENSIONS: [&str; 6] = [

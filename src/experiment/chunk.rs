@@ -166,11 +166,9 @@ pub struct ChunkFile {
 impl ChunkFile {
     /// Opens `path` and checks that it is a complete chunk of `shape`.
     pub fn open(path: &Path, shape: ChunkShape) -> Result<ChunkFile> {
-        let bad = |what: String| {
-            Error::Usage(format!(
-                "`{}` is not a complete accord chunk file: {what}",
-                path.display()
-            ))
+        let bad = |what: String| Error::Store {
+            path: path.to_path_buf(),
+            problem: format!("is not a complete accord chunk file: {what}"),
         };
         let mut file = File::open(path).map_err(|e| Error::io("open", path, e))?;
         let len = file
@@ -277,12 +275,12 @@ impl ChunkFile {
             .windows(2)
             .map(|w| {
                 let range = (w[0] - lo) as usize..(w[1] - lo) as usize;
-                blob.get(range).and_then(decode_states).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "`{}` has corrupt nation states",
-                        self.path.display()
-                    ))
-                })
+                blob.get(range)
+                    .and_then(decode_states)
+                    .ok_or_else(|| Error::Store {
+                        path: self.path.clone(),
+                        problem: "has corrupt nation states".to_string(),
+                    })
             })
             .collect()
     }

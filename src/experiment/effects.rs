@@ -10,6 +10,30 @@ use super::source::RunSource;
 use super::stats::{Summary, summarize};
 use crate::error::Result;
 
+/// At which recorded steps paired effects are computed (`--effects`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EffectSteps {
+    /// The final recorded step.
+    Final,
+    /// Every recorded step.
+    All,
+}
+
+impl EffectSteps {
+    /// The value as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EffectSteps::Final => "final",
+            EffectSteps::All => "all",
+        }
+    }
+
+    /// Whether every recorded step is wanted: [`paired_effects`]' `all_steps`.
+    pub fn all_steps(self) -> bool {
+        self == EffectSteps::All
+    }
+}
+
 /// One row of `effects.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EffectRow {

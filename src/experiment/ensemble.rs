@@ -1,18 +1,18 @@
-//! Running every (arm, run) of a scenario and summarising the results.
+//! Running every (arm, run) of a scenario, reading the runs back as a [`RunSource`], and
+//! summarising them.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::seed::run_seed;
-use std::ops::Range;
-
-use super::source::RunSource;
+use super::source::{Layout, RunSource, RunView};
 use super::stats::{Summary, summarize as summarize_values};
 use crate::error::{Error, Result};
 use crate::metrics::metric_names_with;
 use crate::model::{RunOutput, StatesMode, simulate};
 use crate::scenario::Scenario;
+use crate::seed::run_seed;
 
 /// How to run an ensemble.
 #[derive(Clone, Debug)]
@@ -85,6 +85,67 @@ impl Ensemble {
     }
 }
 
+impl RunSource for Ensemble {
+    fn layout(&self) -> Layout {
+        Layout {
+            metric_names: self.metric_names.clone(),
+            arms: self.arms.clone(),
+            steps: self.steps.clone(),
+            points: self.points,
+            sweep: self.sweep,
+            runs: self.runs_per_arm() as u32,
+        }
+    }
+
+    fn columns(&self, cell: usize, groups: Range<usize>) -> Result<Vec<f64>> {
+        let m = self.metric_names.len().max(1);
+        let runs: Vec<&RunRecord> = cell_runs(self, cell).collect();
+        let mut out = Vec::with_capacity(groups.len() * runs.len());
+        for g in groups {
+            out.extend(runs.iter().map(|r| {
+                r.output
+                    .metrics
+                    .get(g / m)
+                    .and_then(|row| row.get(g % m))
+                    .copied()
+                    .flatten()
+                    .unwrap_or(f64::NAN)
+            }));
+        }
+        Ok(out)
+    }
+
+    fn for_each_run(
+        &self,
+        cell: usize,
+        f: &mut dyn FnMut(&RunView<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let mut values = Vec::new();
+        for r in cell_runs(self, cell) {
+            values.clear();
+            values.extend(r.output.metrics.iter().flatten().copied());
+            f(&RunView {
+                point: r.point,
+                arm: r.arm,
+                run: r.run,
+                seed: r.seed,
+                values: &values,
+                states: &r.output.states,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The records of `cell` in run order. Filtering (rather than indexing) also serves partial
+/// ensembles such as `accord replay`'s single run.
+fn cell_runs(e: &Ensemble, cell: usize) -> impl Iterator<Item = &RunRecord> {
+    let arms = e.arms.len().max(1);
+    e.runs
+        .iter()
+        .filter(move |r| r.point * arms + r.arm == cell)
+}
+
 /// Bytes we allow results to take in memory before refusing with advice.
 const MEMORY_BUDGET: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
 
@@ -146,11 +207,9 @@ pub fn run_ensemble_until(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads.unwrap_or(0))
         .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {:?} worker threads: {e}",
-                config.threads
-            ))
+        .map_err(|source| Error::ThreadPool {
+            threads: config.threads,
+            source,
         })?;
     // `collect` on an indexed parallel iterator keeps input order whatever the schedule.
     let records: Option<Vec<RunRecord>> =

@@ -1,11 +1,10 @@
-//! Where an ensemble's per-run results are read from: memory ([`Ensemble`]) or chunk files on
+//! Where an ensemble's per-run results are read from: memory ([`Ensemble`](super::Ensemble)) or chunk files on
 //! disk (a finished run, or the shards of one). Statistics and writers take a [`RunSource`], so
 //! a run on one machine, a resumed run and a merge of shards share one code path and produce
 //! the same bytes.
 
 use std::ops::Range;
 
-use super::ensemble::{Ensemble, RunRecord};
 use crate::error::Result;
 use crate::metrics::metric_names_with;
 use crate::model::StateRow;
@@ -96,65 +95,4 @@ pub trait RunSource: Sync {
         cell: usize,
         f: &mut dyn FnMut(&RunView<'_>) -> Result<()>,
     ) -> Result<()>;
-}
-
-impl RunSource for Ensemble {
-    fn layout(&self) -> Layout {
-        Layout {
-            metric_names: self.metric_names.clone(),
-            arms: self.arms.clone(),
-            steps: self.steps.clone(),
-            points: self.points,
-            sweep: self.sweep,
-            runs: self.runs_per_arm() as u32,
-        }
-    }
-
-    fn columns(&self, cell: usize, groups: Range<usize>) -> Result<Vec<f64>> {
-        let m = self.metric_names.len().max(1);
-        let runs: Vec<&RunRecord> = cell_runs(self, cell).collect();
-        let mut out = Vec::with_capacity(groups.len() * runs.len());
-        for g in groups {
-            out.extend(runs.iter().map(|r| {
-                r.output
-                    .metrics
-                    .get(g / m)
-                    .and_then(|row| row.get(g % m))
-                    .copied()
-                    .flatten()
-                    .unwrap_or(f64::NAN)
-            }));
-        }
-        Ok(out)
-    }
-
-    fn for_each_run(
-        &self,
-        cell: usize,
-        f: &mut dyn FnMut(&RunView<'_>) -> Result<()>,
-    ) -> Result<()> {
-        let mut values = Vec::new();
-        for r in cell_runs(self, cell) {
-            values.clear();
-            values.extend(r.output.metrics.iter().flatten().copied());
-            f(&RunView {
-                point: r.point,
-                arm: r.arm,
-                run: r.run,
-                seed: r.seed,
-                values: &values,
-                states: &r.output.states,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// The records of `cell` in run order. Filtering (rather than indexing) also serves partial
-/// ensembles such as `accord replay`'s single run.
-fn cell_runs(e: &Ensemble, cell: usize) -> impl Iterator<Item = &RunRecord> {
-    let arms = e.arms.len().max(1);
-    e.runs
-        .iter()
-        .filter(move |r| r.point * arms + r.arm == cell)
 }

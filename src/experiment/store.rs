@@ -1,11 +1,13 @@
 //! The run store: the chunk files of one ensemble, or one shard of it, and `shard.json`, the
 //! identity that says which ensemble they belong to.
 //!
-//! `accord run` fills a store chunk by chunk in a hidden folder beside its output, so a killed
-//! run keeps every finished chunk and `--resume` simulates only the rest; `accord run --shard`
-//! hands its store over as the shard folder; `accord merge` reads several stores as one
-//! ensemble ([`ChunkSet`]). Chunk boundaries never change a result: values are read back in
-//! run order, whichever chunk or shard holds them.
+//! A store's life: `accord run` [`start`]s one in a hidden folder beside its output (or
+//! continues an interrupted one), [`fill`]s it chunk by chunk, so a killed run keeps every
+//! finished chunk and `--resume` simulates only the rest, and then either reads it back into
+//! the output folder and [`remove`]s it, or with `--shard` hands it over as the shard folder
+//! ([`finish_shard`]); `accord merge` reads several as one ensemble
+//! ([`ChunkSet`](super::ChunkSet)). Chunk boundaries never change a result: values are read
+//! back in run order, whichever chunk or shard holds them.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,14 +15,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chunk::{ChunkData, ChunkFile, ChunkShape, decode_value, write_durably};
-use super::seed::run_seed;
+use super::chunk::{ChunkData, ChunkFile, ChunkShape, write_durably};
 use super::shard::Shard;
-use super::source::{Layout, RunSource, RunView};
+use super::source::Layout;
+use crate::atomic::StagedDir;
 use crate::error::{Error, Result};
-use crate::model::{RunOutput, StateRow, StatesMode, simulate};
-use crate::output::manifest::Input;
+use crate::model::{RunOutput, StatesMode, simulate};
+use crate::provenance::{Input, Provenance, now_rfc3339};
 use crate::scenario::Scenario;
+use crate::seed::run_seed;
 
 /// Version of the store layout; a store of another version is refused, not misread.
 pub const FORMAT: u32 = 1;
@@ -38,21 +41,13 @@ const MAX_CHUNK_RUNS: u32 = 4096;
 
 /// `shard.json`: what a store holds and how to check that stores belong together.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "StoreFile")]
 pub struct StoreManifest {
     /// [`FORMAT`] of the store.
     pub format: u32,
-    /// Engine that simulated it.
-    pub accord_version: String,
-    /// The scenario file as given on the command line.
-    pub scenario_file: String,
-    /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
-    /// Every input file (scenario first) with its SHA-256.
-    pub inputs: Vec<Input>,
-    /// Master seed.
-    pub seed: u64,
-    /// Runs per arm of the whole ensemble (not of this shard).
-    pub runs: u32,
+    /// Engine, inputs, seed and runs per arm of the whole ensemble (not of this shard).
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// Which nation states are kept: `none`, `final` or `all`.
     pub states: String,
     /// Which runs this store holds.
@@ -70,6 +65,52 @@ pub struct StoreManifest {
     pub scenario: Scenario,
 }
 
+/// `shard.json` as read: one flat object, field by field, so that serde reports a malformed
+/// field at its own line and column (a flattened [`Provenance`] would be buffered first and
+/// reported at the end of the object).
+#[derive(Deserialize)]
+#[serde(rename = "StoreManifest")]
+struct StoreFile {
+    format: u32,
+    accord_version: String,
+    scenario_file: String,
+    scenario_sha256: String,
+    inputs: Vec<Input>,
+    seed: u64,
+    runs: u32,
+    states: String,
+    shard: Shard,
+    chunk_runs: u32,
+    command: Vec<String>,
+    started_at: String,
+    #[serde(default)]
+    finished_at: Option<String>,
+    scenario: Scenario,
+}
+
+impl From<StoreFile> for StoreManifest {
+    fn from(f: StoreFile) -> Self {
+        StoreManifest {
+            format: f.format,
+            provenance: Provenance {
+                accord_version: f.accord_version,
+                scenario_file: f.scenario_file,
+                scenario_sha256: f.scenario_sha256,
+                inputs: f.inputs,
+                seed: f.seed,
+                runs: f.runs,
+            },
+            states: f.states,
+            shard: f.shard,
+            chunk_runs: f.chunk_runs,
+            command: f.command,
+            started_at: f.started_at,
+            finished_at: f.finished_at,
+            scenario: f.scenario,
+        }
+    }
+}
+
 /// The name `--states` and manifests use for a mode.
 pub fn states_name(mode: StatesMode) -> &'static str {
     match mode {
@@ -82,7 +123,7 @@ pub fn states_name(mode: StatesMode) -> &'static str {
 impl StoreManifest {
     /// The shape of the results.
     pub fn layout(&self) -> Layout {
-        Layout::of(&self.scenario, self.runs)
+        Layout::of(&self.scenario, self.provenance.runs)
     }
 
     /// The kept nation states.
@@ -108,13 +149,13 @@ impl StoreManifest {
     /// Number of chunks.
     pub fn chunk_count(&self) -> u32 {
         self.shard
-            .run_count(self.runs)
+            .run_count(self.provenance.runs)
             .div_ceil(self.chunk_runs.max(1))
     }
 
     /// The global run indices of chunk `c`, ascending.
     pub fn chunk_run_indices(&self, c: u32) -> Vec<u32> {
-        let local = self.shard.run_count(self.runs);
+        let local = self.shard.run_count(self.provenance.runs);
         let start = c.saturating_mul(self.chunk_runs).min(local);
         let end = start.saturating_add(self.chunk_runs).min(local);
         (start..end).map(|l| self.shard.global_run(l)).collect()
@@ -123,46 +164,26 @@ impl StoreManifest {
     /// How `self` differs from `other` in what decides the results (empty: same ensemble, maybe
     /// other shards). Times, command lines and chunk sizes do not count.
     pub fn differences(&self, other: &StoreManifest) -> Vec<String> {
-        let mut d = Vec::new();
-        let mut check = |what: &str, a: String, b: String| {
-            if a != b {
-                d.push(format!("{what}: {a} vs {b}"));
-            }
-        };
-        check(
+        let differ =
+            |what: &str, a: String, b: String| (a != b).then(|| format!("{what}: {a} vs {b}"));
+        let mut d: Vec<String> = differ(
             "store format",
             self.format.to_string(),
             other.format.to_string(),
-        );
-        check(
-            "accord version",
-            self.accord_version.clone(),
-            other.accord_version.clone(),
-        );
-        check(
-            "scenario SHA-256",
-            self.scenario_sha256.clone(),
-            other.scenario_sha256.clone(),
-        );
-        for (a, b) in self.inputs.iter().zip(&other.inputs).skip(1) {
-            check(
-                &format!("SHA-256 of {}", a.path),
-                a.sha256.clone(),
-                b.sha256.clone(),
-            );
-        }
-        check("seed", self.seed.to_string(), other.seed.to_string());
-        check(
-            "runs per arm",
-            self.runs.to_string(),
-            other.runs.to_string(),
-        );
-        check("--states", self.states.clone(), other.states.clone());
-        check(
+        )
+        .into_iter()
+        .collect();
+        d.extend(self.provenance.differences(&other.provenance));
+        d.extend(differ(
+            "--states",
+            self.states.clone(),
+            other.states.clone(),
+        ));
+        d.extend(differ(
             "shard count",
             self.shard.count.to_string(),
             other.shard.count.to_string(),
-        );
+        ));
         let json = |s: &Scenario| serde_json::to_string(s).unwrap_or_default();
         if d.is_empty() && json(&self.scenario) != json(&other.scenario) {
             d.push("resolved scenario differs".to_string());
@@ -219,26 +240,29 @@ pub fn write_manifest(dir: &Path, m: &StoreManifest) -> Result<()> {
 /// Reads `<dir>/shard.json`.
 pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read `{}`: {e}; is `{}` a shard folder written by `accord run --shard`?",
-            path.display(),
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
+        path: path.clone(),
+        source,
+        hint: format!(
+            "; is `{}` a shard folder written by `accord run --shard`?",
             dir.display()
-        ))
+        ),
     })?;
-    let m: StoreManifest = serde_json::from_str(&text).map_err(|e| {
-        Error::Usage(format!(
-            "`{}` is not a shard manifest of accord {} ({e})",
-            path.display(),
+    let m: StoreManifest = serde_json::from_str(&text).map_err(|e| Error::Store {
+        path: path.clone(),
+        problem: format!(
+            "is not a shard manifest of accord {} ({e})",
             env!("CARGO_PKG_VERSION")
-        ))
+        ),
     })?;
     if m.format != FORMAT {
-        return Err(Error::Usage(format!(
-            "`{}` has store format {}, this accord reads format {FORMAT}",
-            path.display(),
-            m.format
-        )));
+        return Err(Error::Store {
+            path,
+            problem: format!(
+                "has store format {}, this accord reads format {FORMAT}",
+                m.format
+            ),
+        });
     }
     Ok(m)
 }
@@ -266,7 +290,7 @@ pub fn fill(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start {threads:?} worker threads: {e}")))?;
+        .map_err(|source| Error::ThreadPool { threads, source })?;
     let scenario = &m.scenario;
     let layout = m.layout();
     let shape = m.shape();
@@ -284,7 +308,7 @@ pub fn fill(
         let runs = m.chunk_run_indices(c);
         let seeds: Vec<u64> = runs
             .iter()
-            .map(|&r| run_seed(m.seed, u64::from(r)))
+            .map(|&r| run_seed(m.provenance.seed, u64::from(r)))
             .collect();
         let n = runs.len();
         let job = |j: usize| -> Option<RunOutput> {
@@ -315,145 +339,96 @@ pub fn fill(
     Ok(())
 }
 
-/// One store's chunks, opened.
-#[derive(Debug)]
-struct StoreChunks {
-    shard: Shard,
-    chunk_runs: u32,
-    files: Vec<ChunkFile>,
+/// How [`start`] found the store of a run.
+#[derive(Clone, Debug)]
+pub enum Start {
+    /// An interrupted run of the same ensemble, to continue (`--resume`).
+    Resume(Box<StoreManifest>),
+    /// No store, or one discarded (`--force`): [`create`] a new one. `nothing_to_resume` is
+    /// set when `--resume` was given but found no store.
+    Fresh {
+        /// `--resume` was given but there was no store to continue.
+        nothing_to_resume: bool,
+    },
 }
 
-/// The union of complete stores that together hold every run of one ensemble: a
-/// [`RunSource`] reading values back in run order.
-#[derive(Debug)]
-pub struct ChunkSet {
-    layout: Layout,
-    /// Indexed by shard index.
-    stores: Vec<StoreChunks>,
-}
-
-impl ChunkSet {
-    /// Opens stores whose manifests agree and whose shards are exactly 0..N of N (checked by
-    /// the caller, e.g. `accord merge`); fails if a chunk file is missing or incomplete.
-    pub fn open(stores: &[(PathBuf, StoreManifest)]) -> Result<ChunkSet> {
-        let Some((_, first)) = stores.first() else {
-            return Err(Error::Usage("no stores to read".to_string()));
-        };
-        let mut sorted: Vec<&(PathBuf, StoreManifest)> = stores.iter().collect();
-        sorted.sort_by_key(|(_, m)| m.shard.index);
-        let mut opened = Vec::with_capacity(stores.len());
-        for (i, (dir, m)) in sorted.into_iter().enumerate() {
-            if m.shard.index as usize != i || m.shard.count as usize != stores.len() {
-                return Err(Error::Usage(format!(
-                    "`{}` is shard {}, expected shard {i}/{}",
-                    dir.display(),
-                    m.shard,
-                    stores.len()
-                )));
-            }
-            let files = (0..m.chunk_count())
-                .map(|c| ChunkFile::open(&chunk_path(dir, c), m.shape()))
-                .collect::<Result<Vec<_>>>()
-                .map_err(|e| {
-                    Error::Usage(format!(
-                        "shard folder `{}` is incomplete: {e}",
-                        dir.display()
-                    ))
-                })?;
-            opened.push(StoreChunks {
-                shard: m.shard,
-                chunk_runs: m.chunk_runs.max(1),
-                files,
-            });
+/// Decides what becomes of the store at `dir` for a run whose manifest is `fresh`: a matching
+/// interrupted run is continued with `resume`, discarded with `force`, and refused otherwise
+/// (an interrupted run is never thrown away silently).
+pub fn start(dir: &Path, fresh: &StoreManifest, resume: bool, force: bool) -> Result<Start> {
+    if !dir.exists() {
+        return Ok(Start::Fresh {
+            nothing_to_resume: resume,
+        });
+    }
+    if resume {
+        let old = read_manifest(dir)?;
+        let mut diffs = old.differences(fresh);
+        if old.shard != fresh.shard {
+            diffs.push(format!("shard: {} vs {}", old.shard, fresh.shard));
         }
-        Ok(ChunkSet {
-            layout: first.layout(),
-            stores: opened,
-        })
+        if !diffs.is_empty() {
+            return Err(Error::Usage(format!(
+                "cannot resume `{}`: it holds a different run ({}); run without --resume \
+                 and with --force to discard it and start over",
+                dir.display(),
+                diffs.join("; ")
+            )));
+        }
+        return Ok(Start::Resume(Box::new(old)));
     }
+    if !force {
+        let progress = read_manifest(dir)
+            .map(|m| {
+                let done = m.chunk_count() as usize - missing_chunks(dir, &m).len();
+                format!(" ({done} of {} chunks done)", m.chunk_count())
+            })
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "`{}` holds an interrupted run{progress}; add --resume to continue it, or \
+             --force to discard it and start over",
+            dir.display()
+        )));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| Error::io("remove", dir, e))?;
+    Ok(Start::Fresh {
+        nothing_to_resume: false,
+    })
 }
 
-/// One chunk's values and states for one cell, as [`ChunkSet::for_each_run`] caches them.
-struct CachedChunk {
-    chunk: usize,
-    values: Vec<u64>,
-    states: Vec<Vec<StateRow>>,
+/// The error for a run interrupted while filling store `dir` (for output folder `out`): how
+/// many chunks are kept, and `resume_command`, the command line that continues the run.
+pub fn paused(dir: &Path, m: &StoreManifest, out: &Path, resume_command: &[String]) -> Error {
+    let done = m.chunk_count() as usize - missing_chunks(dir, m).len();
+    Error::Paused(format!(
+        "interrupted: {done} of {} chunks are complete and kept in `{}`; nothing was written \
+         to `{}`. Continue with:\n  {}",
+        m.chunk_count(),
+        dir.display(),
+        out.display(),
+        resume_command.join(" ")
+    ))
 }
 
-impl RunSource for ChunkSet {
-    fn layout(&self) -> Layout {
-        self.layout.clone()
-    }
+/// Turns the filled store `dir` into the shard folder `out` that `accord merge` reads: staged
+/// beside `out` and renamed into place (`force` replaces an existing folder), its manifest
+/// marked finished. Returns the folder's path.
+pub fn finish_shard(dir: &Path, m: &StoreManifest, out: &Path, force: bool) -> Result<PathBuf> {
+    let mut m = m.clone();
+    m.finished_at = Some(now_rfc3339());
+    let staged = StagedDir::create(out, force)?;
+    let (from, to) = (dir.join(CHUNKS), staged.path().join(CHUNKS));
+    std::fs::rename(&from, &to).map_err(|e| Error::io("move", &from, e))?;
+    write_manifest(staged.path(), &m)?;
+    let final_path = staged.commit()?;
+    remove(dir);
+    Ok(final_path)
+}
 
-    fn columns(&self, cell: usize, groups: std::ops::Range<usize>) -> Result<Vec<f64>> {
-        let runs = self.layout.runs as usize;
-        let mut out = vec![f64::NAN; groups.len() * runs];
-        for store in &self.stores {
-            for file in &store.files {
-                let bits = file.read_groups(cell, groups.clone())?;
-                let n = file.runs().len();
-                for g in 0..groups.len() {
-                    for (i, &r) in file.runs().iter().enumerate() {
-                        if let Some(slot) = out.get_mut(g * runs + r as usize) {
-                            *slot = decode_value(bits[g * n + i]).unwrap_or(f64::NAN);
-                        }
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    fn for_each_run(
-        &self,
-        cell: usize,
-        f: &mut dyn FnMut(&RunView<'_>) -> Result<()>,
-    ) -> Result<()> {
-        let (point, arm) = self.layout.cell_of(cell);
-        let groups = self.layout.groups();
-        let count = self.stores.len().max(1);
-        let mut cache: Vec<Option<CachedChunk>> = (0..count).map(|_| None).collect();
-        let mut row = vec![None; groups];
-        for run in 0..self.layout.runs {
-            let k = run as usize % count;
-            let store = &self.stores[k];
-            let local = run / store.shard.count;
-            let (c, i) = (
-                (local / store.chunk_runs) as usize,
-                (local % store.chunk_runs) as usize,
-            );
-            let file = store.files.get(c).ok_or_else(|| {
-                Error::Usage(format!("run {run} is missing from shard {}", store.shard))
-            })?;
-            let cached = match &mut cache[k] {
-                Some(x) if x.chunk == c => x,
-                slot => slot.insert(CachedChunk {
-                    chunk: c,
-                    values: file.read_groups(cell, 0..groups)?,
-                    states: file.read_states(cell)?,
-                }),
-            };
-            if file.runs().get(i) != Some(&run) {
-                return Err(Error::Usage(format!(
-                    "shard {} does not hold run {run} where its manifest places it",
-                    store.shard
-                )));
-            }
-            let n = file.runs().len();
-            for (g, slot) in row.iter_mut().enumerate() {
-                *slot = decode_value(cached.values[g * n + i]);
-            }
-            f(&RunView {
-                point,
-                arm,
-                run,
-                seed: file.seeds()[i],
-                values: &row,
-                states: cached.states.get(i).map_or(&[], Vec::as_slice),
-            })?;
-        }
-        Ok(())
-    }
+/// Removes store `dir` once its results are in place elsewhere. A store that cannot be
+/// removed is clutter, not a failure, so errors are ignored.
+pub fn remove(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[cfg(test)]
@@ -468,12 +443,14 @@ mod tests {
         .unwrap();
         StoreManifest {
             format: FORMAT,
-            accord_version: "0".into(),
-            scenario_file: "t.toml".into(),
-            scenario_sha256: "h".into(),
-            inputs: Vec::new(),
-            seed: 1,
-            runs,
+            provenance: Provenance {
+                accord_version: "0".into(),
+                scenario_file: "t.toml".into(),
+                scenario_sha256: "h".into(),
+                inputs: Vec::new(),
+                seed: 1,
+                runs,
+            },
             states: "none".into(),
             shard,
             chunk_runs,
@@ -504,7 +481,7 @@ mod tests {
         b.command = vec!["other".into()];
         b.started_at = "later".into();
         assert!(a.differences(&b).is_empty(), "{:?}", a.differences(&b));
-        b.seed = 2;
+        b.provenance.seed = 2;
         b.states = "final".into();
         assert_eq!(
             a.differences(&b),
@@ -526,13 +503,18 @@ mod tests {
         let m = manifest(Shard::WHOLE, 1_000_000, 1);
         // One nation, 2 steps: tiny runs, so the cap applies.
         assert_eq!(
-            choose_chunk_runs(&m.scenario, m.runs, Shard::WHOLE, StatesMode::None),
+            choose_chunk_runs(
+                &m.scenario,
+                m.provenance.runs,
+                Shard::WHOLE,
+                StatesMode::None
+            ),
             MAX_CHUNK_RUNS
         );
         // A merge of a million shards caches one chunk per shard: one run per chunk.
         let many = Shard::new(0, 1_000_000).unwrap();
         assert_eq!(
-            choose_chunk_runs(&m.scenario, m.runs, many, StatesMode::All),
+            choose_chunk_runs(&m.scenario, m.provenance.runs, many, StatesMode::All),
             1
         );
     }

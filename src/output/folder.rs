@@ -49,27 +49,3 @@ pub fn write_folder(
     representative::write_representative_states(dir, &scenario.at_point(0))?;
     Ok(Results { summary, effects })
 }
-
-/// The output folder's manifest for the ensemble in store `s` (a run's own store, or the
-/// shards of a merge), with the given command line and start time; it ends now.
-pub fn manifest_for(
-    s: &crate::experiment::store::StoreManifest,
-    command: Vec<String>,
-    started_at: String,
-) -> Manifest {
-    Manifest {
-        accord_version: s.accord_version.clone(),
-        scenario_file: s.scenario_file.clone(),
-        scenario_sha256: s.scenario_sha256.clone(),
-        inputs: s.inputs.clone(),
-        seed: s.seed,
-        runs: s.runs,
-        arms: s.scenario.arms.iter().map(|a| a.name.clone()).collect(),
-        points: s.scenario.sweep.as_ref().map(|w| w.points.len()),
-        states: s.states.clone(),
-        command,
-        started_at,
-        finished_at: manifest::now_rfc3339(),
-        scenario: s.scenario.clone(),
-    }
-}

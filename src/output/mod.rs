@@ -1,18 +1,23 @@
-//! Output folders: atomic creation, CSV writers and the manifest.
+//! Output folders: CSV writers, the manifest, replaying a folder's run, and the end-of-run
+//! table printed beside them.
 //!
 //! Every file here is a pure function of the ensemble and the scenario (floats in one
 //! fixed format, rows in (arm, run, step) order), so the same scenario and seed give the
 //! same bytes on any machine and thread count; only the manifest's times differ.
 
-pub mod atomic;
+mod console;
 mod folder;
-pub mod format;
 mod location;
 pub mod manifest;
+pub mod replay;
 mod representative;
 mod tables;
-pub use folder::{Results, manifest_for, write_folder};
+/// The float format lives in the leaf module [`crate::fmt`]; this path stays for the charts.
+pub use crate::fmt as format;
+pub use console::end_of_run_table;
+pub use folder::{Results, write_folder};
 pub use location::check_output_location;
+pub use manifest::manifest_for;
 pub use representative::{
     REPRESENTATIVE_STATES, RepresentativeNation, read_representative_states,
     write_representative_states,

@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use super::format::{fmt_f64, fmt_opt};
 use crate::error::{Error, Result};
 use crate::experiment::{EffectRow, Layout, RunSource, SummaryRow};
+use crate::fmt::{fmt_f64, fmt_opt};
 use crate::scenario::{ParamValue, Sweep};
 
 fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {

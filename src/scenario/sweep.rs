@@ -9,7 +9,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
 use super::types::{Assignment, ParamValue, Scenario, SweepMethod};
-use crate::experiment::run_seed;
+use crate::seed::run_seed;
 
 /// The ChaCha12 stream of the sweep generator (runs use streams 0 and 1 of their own seeds).
 const SWEEP_STREAM: u64 = 2;

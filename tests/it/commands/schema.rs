@@ -48,7 +48,7 @@ fn shipped_scenarios_satisfy_it() {
         "scenarios/classic/degroot.toml",
         "scenarios/classic/friedkin_johnsen.toml",
         "scenarios/classic/hegselmann_krause.toml",
-        "src/tools/templates/world.toml",
+        "src/templates/world.toml",
     ] {
         let doc = toml_as_json(path);
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();

@@ -1,4 +1,5 @@
-//! `accord slurm`: a ready Slurm job script for a sharded ensemble (array job + merge job).
+//! Slurm job scripts for a sharded ensemble (array job + merge job), as `accord slurm` writes
+//! them.
 //!
 //! The script is meant to be read before it is submitted, so it is plain bash with every
 //! path spelled out, and it is a pure function of [`Job`] ([`render`]): the same command
@@ -11,61 +12,12 @@
 //! here-documents, so nothing in them is expanded on the login node and the submitted text
 //! is exactly what the generated file shows.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::experiment::store;
+use crate::experiment::{EffectSteps, store};
 use crate::model::StatesMode;
-use crate::scenario;
-use crate::tools::run::{Effects, States};
-
-/// Arguments of `accord slurm`.
-#[derive(Debug, clap::Args)]
-pub struct SlurmArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Number of shards (array tasks); at most the number of runs per arm.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub shards: u32,
-    /// Output folder the merge job writes (default: `output/<scenario name>`); shards and
-    /// logs go to `<DIR>.shards/`.
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-    /// The job script to write (default: `<DIR>.slurm.sh`).
-    #[arg(long, value_name = "FILE")]
-    pub script: Option<PathBuf>,
-    /// Replace an existing job script, and let the merge job replace an existing output folder.
-    #[arg(long)]
-    pub force: bool,
-    /// Slurm partition for both jobs (default: the cluster's default partition).
-    #[arg(long)]
-    pub partition: Option<String>,
-    /// Slurm time limit of each task and of the merge job, e.g. `02:00:00`.
-    #[arg(long)]
-    pub time: Option<String>,
-    /// CPUs per array task; each task runs with as many worker threads.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
-    pub cpus_per_task: u16,
-    /// Runs per arm (overrides `[experiment] runs`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    pub runs: Option<u32>,
-    /// Master seed (overrides `[experiment] seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Which nation states the shards record for states.csv.
-    #[arg(long, value_enum)]
-    pub states: Option<States>,
-    /// Paired effects the merge computes: at the final recorded step, or at every one.
-    #[arg(long, value_enum)]
-    pub effects: Option<Effects>,
-    /// The accord binary the jobs run (default: this one); must be reachable from the
-    /// compute nodes at the same path.
-    #[arg(long, value_name = "PATH")]
-    pub accord: Option<PathBuf>,
-    /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
-    #[arg(long)]
-    pub allow_outside_inputs: bool,
-}
+use crate::provenance::Input;
 
 /// Everything the job script depends on, resolved: absolute paths as text, counts as numbers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,9 +41,9 @@ pub struct Job {
     /// `--seed` as given, passed on to every task.
     pub seed: Option<u64>,
     /// `--states` as given, passed on to every task.
-    pub states: Option<States>,
+    pub states: Option<StatesMode>,
     /// `--effects` as given, passed on to the merge.
-    pub effects: Option<Effects>,
+    pub effects: Option<EffectSteps>,
     /// `--allow-outside-inputs`, passed on to every task.
     pub allow_outside_inputs: bool,
     /// CPUs (and worker threads) per task.
@@ -112,145 +64,20 @@ impl Job {
     }
 }
 
-/// Writes the job script described by `args` and prints how to submit it.
-pub fn run(args: &SlurmArgs) -> Result<()> {
-    let options = crate::scenario::LoadOptions {
-        allow_outside_inputs: args.allow_outside_inputs,
-    };
-    // A broken scenario is reported here, on the login node, not by N failing array tasks.
-    let scenario = scenario::load_with(&args.scenario, &options)?;
-    let runs_per_arm = args.runs.unwrap_or(scenario.experiment.runs);
-    if args.shards > runs_per_arm {
-        return Err(Error::Usage(format!(
-            "`--shards {}` is more than the {runs_per_arm} runs per arm; every shard needs at \
-             least one run, so use at most {runs_per_arm} shards (or more `--runs`)",
-            args.shards
-        )));
-    }
-
-    let out = absolute(
-        &args
-            .out
-            .clone()
-            .unwrap_or_else(|| Path::new("output").join(&scenario.name)),
-    )?;
-    if out.file_name().is_none() {
-        return Err(Error::Usage(format!(
-            "output path `{}` does not name a folder",
-            out.display()
-        )));
-    }
-    if out.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "output folder `{}` already exists; pass --force to let the merge job replace it",
-            out.display()
-        )));
-    }
-    let script = match &args.script {
-        Some(s) => absolute(s)?,
-        None => {
-            let mut s = out.clone().into_os_string();
-            s.push(".slurm.sh");
-            PathBuf::from(s)
-        }
-    };
-    if script.is_dir() {
-        return Err(Error::Usage(format!(
-            "`{}` is a folder; give the path of the job script to write",
-            script.display()
-        )));
-    }
-    if script.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "job script `{}` already exists; pass --force to replace it",
-            script.display()
-        )));
-    }
-    let accord = match &args.accord {
-        Some(p) => absolute(p)?,
-        None => std::env::current_exe().map_err(|e| Error::io("locate", "accord binary", e))?,
-    };
-    if !accord.is_file() {
-        return Err(Error::Usage(format!(
-            "accord binary `{}` is not a file; pass --accord with the path the compute nodes \
-             should run",
-            accord.display()
-        )));
-    }
-    // Canonical, so the jobs read the very file validated here whatever folder they start in.
-    let scenario_path = std::fs::canonicalize(&args.scenario)
-        .map_err(|e| Error::io("resolve", &args.scenario, e))?;
-
-    let job = Job {
-        name: scenario.name.clone(),
-        accord: script_text(&accord)?,
-        scenario: script_text(&scenario_path)?,
-        out: script_text(&out)?,
-        script: script_text(&script)?,
-        shards: args.shards,
-        runs_per_arm,
-        runs: args.runs,
-        seed: args.seed,
-        states: args.states,
-        effects: args.effects,
-        allow_outside_inputs: args.allow_outside_inputs,
-        cpus_per_task: args.cpus_per_task,
-        partition: args.partition.clone(),
-        time: args.time.clone(),
-        force: args.force,
-    };
-    for (what, value) in [("--partition", &job.partition), ("--time", &job.time)] {
-        if value.as_deref().is_some_and(|v| v.contains(['\n', '\r'])) {
-            return Err(Error::Usage(format!("{what} must be one line")));
-        }
-    }
-
-    let earlier = check_earlier_shards(
-        Path::new(&job.shards_dir()),
-        &Identity {
-            inputs: crate::tools::run::inputs(&scenario_path)?,
-            seed: args.seed.unwrap_or(scenario.experiment.seed),
-            runs: runs_per_arm,
-            states: store::states_name(StatesMode::from(args.states.unwrap_or(States::None))),
-            shards: job.shards,
-        },
-    )?;
-
-    if let Some(parent) = script.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-    }
-    std::fs::write(&script, render(&job)).map_err(|e| Error::io("write", &script, e))?;
-
-    let per_task = runs_per_arm.div_ceil(job.shards);
-    println!(
-        "wrote {}: {} array tasks of up to {per_task} runs per arm each ({runs_per_arm} in all), \
-         then a merge into {}",
-        script.display(),
-        job.shards,
-        out.display()
-    );
-    if earlier > 0 {
-        println!(
-            "note: {} holds {earlier} shard folders of this ensemble from an earlier submission; \
-             finished shards are kept, interrupted ones resumed",
-            job.shards_dir()
-        );
-    }
-    println!(
-        "submit it from a Slurm login node with: bash {}",
-        quote(&job.script)
-    );
-    Ok(())
-}
-
 /// What identifies the ensemble the script's shards will hold (as `accord merge` compares
 /// shards), for checking shard folders already in `<DIR>.shards`.
-struct Identity {
-    inputs: Vec<crate::output::manifest::Input>,
-    seed: u64,
-    runs: u32,
-    states: &'static str,
-    shards: u32,
+#[derive(Clone, Debug)]
+pub struct Identity {
+    /// The input files and their hashes, scenario first.
+    pub inputs: Vec<Input>,
+    /// Master seed.
+    pub seed: u64,
+    /// Runs per arm.
+    pub runs: u32,
+    /// `--states` of the shards.
+    pub states: StatesMode,
+    /// Number of shards.
+    pub shards: u32,
 }
 
 /// Checks the shard folders (finished `shard-K`, interrupted `.shard-K.partial`) already in
@@ -258,7 +85,7 @@ struct Identity {
 /// inside it, so one left by another ensemble, e.g. before `--seed` changed, must be refused
 /// here, before anything is submitted: otherwise a merge of only stale shards would succeed
 /// and report the old ensemble as the new one.
-fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
+pub fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -282,6 +109,7 @@ fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
         };
         for (i, input) in want.inputs.iter().enumerate() {
             let old = m
+                .provenance
                 .inputs
                 .get(i)
                 .map_or_else(String::new, |x| x.sha256.clone());
@@ -291,9 +119,17 @@ fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
                 input.sha256.clone(),
             );
         }
-        check("seed", m.seed.to_string(), want.seed.to_string());
-        check("runs per arm", m.runs.to_string(), want.runs.to_string());
-        check("--states", m.states.clone(), want.states.to_string());
+        check("seed", m.provenance.seed.to_string(), want.seed.to_string());
+        check(
+            "runs per arm",
+            m.provenance.runs.to_string(),
+            want.runs.to_string(),
+        );
+        check(
+            "--states",
+            m.states.clone(),
+            store::states_name(want.states).to_string(),
+        );
         check(
             "shard count",
             m.shard.count.to_string(),
@@ -313,17 +149,9 @@ fn check_earlier_shards(dir: &Path, want: &Identity) -> Result<usize> {
     Ok(found)
 }
 
-/// `path` made absolute against the current folder (without resolving symlinks, so a path
-/// the user chose through a symlinked folder stays as they wrote it).
-fn absolute(path: &Path) -> Result<PathBuf> {
-    let abs = std::path::absolute(path).map_err(|e| Error::io("resolve", path, e))?;
-    // Collecting the components drops `.` and a trailing `/`, so `out/` gives `out.shards`.
-    Ok(abs.components().collect())
-}
-
 /// A path as script text: UTF-8 and on one line, since a newline would end a here-document
 /// line or an `#SBATCH`-style option early.
-fn script_text(path: &Path) -> Result<String> {
+pub fn script_text(path: &Path) -> Result<String> {
     let text = path.to_str().ok_or_else(|| {
         Error::Usage(format!(
             "path `{}` is not valid UTF-8; the job script cannot name it",
@@ -370,21 +198,6 @@ fn double_quoted(s: &str) -> String {
     out
 }
 
-fn states_name(s: States) -> &'static str {
-    match s {
-        States::None => "none",
-        States::Final => "final",
-        States::All => "all",
-    }
-}
-
-fn effects_name(e: Effects) -> &'static str {
-    match e {
-        Effects::Final => "final",
-        Effects::All => "all",
-    }
-}
-
 /// The job script's text.
 pub fn render(job: &Job) -> String {
     let n = job.shards;
@@ -415,7 +228,7 @@ pub fn render(job: &Job) -> String {
         task.push_str(&format!(" --seed {s}"));
     }
     if let Some(s) = job.states {
-        task.push_str(&format!(" --states {}", states_name(s)));
+        task.push_str(&format!(" --states {}", store::states_name(s)));
     }
     if job.allow_outside_inputs {
         task.push_str(" --allow-outside-inputs");
@@ -430,7 +243,7 @@ pub fn render(job: &Job) -> String {
         quote(&job.out)
     );
     if let Some(e) = job.effects {
-        merge.push_str(&format!(" --effects {}", effects_name(e)));
+        merge.push_str(&format!(" --effects {}", e.name()));
     }
     if job.force {
         merge.push_str(" --force");
@@ -528,8 +341,8 @@ mod tests {
             runs_per_arm: 200,
             runs: None,
             seed: Some(7),
-            states: Some(States::Final),
-            effects: Some(Effects::All),
+            states: Some(StatesMode::Final),
+            effects: Some(EffectSteps::All),
             allow_outside_inputs: false,
             cpus_per_task: 2,
             partition: Some("short".to_string()),

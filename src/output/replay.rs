@@ -1,5 +1,5 @@
-//! `accord replay`: re-simulate one run of an output folder from its manifest and check that
-//! it reproduces that run's rows of `timeseries.csv` byte for byte.
+//! Replaying an output folder: re-simulate one run from the folder's manifest and check that
+//! it reproduces that run's rows of `timeseries.csv` byte for byte (`accord replay`).
 
 use std::path::Path;
 
@@ -33,23 +33,20 @@ pub struct Replay {
 /// Reads `<dir>/manifest.json`. A missing or unreadable folder or manifest is bad input.
 pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
     if !dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "`{}` is not an output folder (it does not exist or is not a folder)",
-            dir.display()
-        )));
+        return Err(Error::InputFile {
+            path: dir.to_path_buf(),
+            problem: "is not an output folder (it does not exist or is not a folder)".to_string(),
+        });
     }
     let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read `{}`: {e}; is this an accord output folder?",
-            path.display()
-        ))
+    let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
+        path: path.clone(),
+        source,
+        hint: "; is this an accord output folder?".to_string(),
     })?;
-    let bad = |what: &str| {
-        Error::Usage(format!(
-            "`{}` is not a valid accord manifest: {what}",
-            path.display()
-        ))
+    let bad = |what: &str| Error::InputFile {
+        path: path.clone(),
+        problem: format!("is not a valid accord manifest: {what}"),
     };
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
@@ -216,33 +213,6 @@ pub fn compare(
         )));
     }
     Ok(())
-}
-
-/// Runs `accord replay`: prints the replayed rows (with the header) on stdout, then checks
-/// them against `<dir>/timeseries.csv`.
-pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
-    let m = read_manifest(dir)?;
-    let r = replay(&m, arm, run, point)?;
-    let ts_path = dir.join("timeseries.csv");
-    let timeseries = std::fs::read_to_string(&ts_path)
-        .map_err(|e| Error::Usage(format!("cannot read `{}`: {e}", ts_path.display())))?;
-    let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
-    out.push_str(&r.header);
-    out.push('\n');
-    for row in &r.rows {
-        out.push_str(row);
-        out.push('\n');
-    }
-    print!("{out}");
-    let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
-    compare(
-        &r,
-        &timeseries,
-        arm_name,
-        run,
-        m.scenario.sweep.as_ref().map(|_| point),
-        (&m.accord_version, env!("CARGO_PKG_VERSION")),
-    )
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! `accord init`: write a commented starter scenario from an embedded template.
+//! Starter scenarios, embedded in the binary: what `accord init` writes. Each is a shipped,
+//! commented scenario, so a new study starts from a file that validates.
 
 use std::path::Path;
 
@@ -21,13 +22,13 @@ impl Template {
         match self {
             Template::Quickstart => include_str!("../../scenarios/quickstart.toml"),
             Template::Classic => include_str!("../../scenarios/classic/hegselmann_krause.toml"),
-            Template::World => include_str!("templates/world.toml"),
+            Template::World => include_str!("world.toml"),
         }
     }
 }
 
 /// Writes `template` to `path`; an existing file is replaced only with `force`.
-pub fn init(path: &Path, template: Template, force: bool) -> Result<()> {
+pub fn write(path: &Path, template: Template, force: bool) -> Result<()> {
     if path.is_dir() {
         return Err(Error::Usage(format!(
             "`{}` is a folder; give the path of the scenario file to write",

@@ -1,0 +1,37 @@
+//! `accord replay`: re-simulate one run of an output folder, print its rows, and check them
+//! against the folder's `timeseries.csv` ([`crate::output::replay`]).
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::output::replay::{arm_index, compare, read_manifest, replay};
+
+/// Runs `accord replay`: prints the replayed rows (with the header) on stdout, then checks
+/// them against `<dir>/timeseries.csv`.
+pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
+    let m = read_manifest(dir)?;
+    let r = replay(&m, arm, run, point)?;
+    let ts_path = dir.join("timeseries.csv");
+    let timeseries = std::fs::read_to_string(&ts_path).map_err(|source| Error::Unreadable {
+        path: ts_path.clone(),
+        source,
+        hint: String::new(),
+    })?;
+    let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
+    out.push_str(&r.header);
+    out.push('\n');
+    for row in &r.rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    print!("{out}");
+    let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
+    compare(
+        &r,
+        &timeseries,
+        arm_name,
+        run,
+        m.scenario.sweep.as_ref().map(|_| point),
+        (&m.accord_version, env!("CARGO_PKG_VERSION")),
+    )
+}

@@ -1,0 +1,10 @@
+//! `accord schema`: print the scenario format's JSON Schema ([`crate::scenario::schema`]).
+
+use crate::error::Result;
+use crate::scenario;
+
+/// Runs `accord schema`.
+pub fn run() -> Result<()> {
+    print!("{}", scenario::schema::render());
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Documents generated for people: `accord describe`'s Markdown account of a scenario's
+//! model. (The JSON Schema for editors is generated beside the key table, in
+//! [`crate::scenario::schema`].)
+
+pub mod describe;
