@@ -44,6 +44,10 @@ impl std::fmt::Display for Problem {
 /// Everything that can go wrong in accord, as a value.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Standard output was closed by its reader (`accord schema | head -1`): not a failure of
+    /// accord's, so the process ends quietly with the conventional 141 (128 + SIGPIPE).
+    #[error("standard output was closed")]
+    OutputClosed,
     /// The scenario has one or more problems; all are listed.
     #[error("{}", render_problems(.0))]
     Scenario(Vec<Problem>),
@@ -160,6 +164,7 @@ impl Error {
             | Error::ReplayMismatch(_)
             | Error::Interrupted
             | Error::Paused(_) => 1,
+            Error::OutputClosed => 141,
         }
     }
 

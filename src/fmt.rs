@@ -66,3 +66,38 @@ mod tests {
         assert_eq!(fmt_opt(Some(f64::NAN)), "");
     }
 }
+
+/// `text` with every control character except newline and tab written as a Rust escape
+/// (`\u{1b}`), so names and descriptions from a scenario file cannot move the terminal's
+/// cursor, clear the screen or hide text in a message or a generated document.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_escaped(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_characters_are_escaped_but_lines_and_tabs_stay() {
+        assert_eq!(escape_controls("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_controls("x\ty\nz"), "x\ty\nz");
+        assert_eq!(escape_controls("bell\u{7}\r"), "bell\\u{7}\\u{d}");
+        assert_eq!(escape_controls("Côte d’Ivoire"), "Côte d’Ivoire");
+    }
+}

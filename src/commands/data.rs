@@ -9,14 +9,14 @@ pub fn run(cmd: &DataCommand) -> Result<()> {
     match cmd {
         DataCommand::World { data, out } => {
             let world = crate::data::regenerate(data, out)?;
-            println!(
+            outln!(
                 "wrote {} nations to {} ({} UN members excluded)",
                 world.nations.len(),
                 out.display(),
                 world.excluded.len()
-            );
+            )?;
             for x in &world.excluded {
-                println!("  excluded {} ({}): {}", x.id, x.name, x.reason);
+                outln!("  excluded {} ({}): {}", x.id, x.name, x.reason)?;
             }
             Ok(())
         }

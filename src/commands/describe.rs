@@ -14,6 +14,6 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
             allow_outside_inputs,
         },
     )?;
-    print!("{}", report::describe::describe(&s));
+    out!("{}", report::describe::describe(&s))?;
     Ok(())
 }

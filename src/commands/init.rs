@@ -8,6 +8,6 @@ use crate::templates::{self, Template};
 /// Runs `accord init`.
 pub fn run(path: &Path, template: Template, force: bool) -> Result<()> {
     templates::write(path, template, force)?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display())?;
     Ok(())
 }

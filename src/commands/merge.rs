@@ -42,7 +42,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     )?;
     charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
-    print!(
+    out!(
         "{}",
         output::end_of_run_table(
             &first.layout(),
@@ -50,12 +50,12 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             &results.effects,
             &first.scenario,
         )
-    );
-    println!(
+    )?;
+    outln!(
         "merged {} shards ({} runs per arm): {}",
         stores.len(),
         first.provenance.runs,
         final_path.display()
-    );
+    )?;
     Ok(())
 }

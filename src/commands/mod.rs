@@ -5,12 +5,41 @@
 //! accord), 1 anything else. Every error is printed as one readable message on stderr;
 //! nothing here panics on user input.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::fmt::escape_controls;
+
+/// `print!` for commands: a closed pipe or a full disk becomes an [`Error`] instead of a
+/// panic, and control characters from user input are escaped on the way out.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` for commands, as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes `text` to standard output and flushes it, so that a failure surfaces here.
+pub(crate) fn write_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(escape_controls(text).as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
+            _ => Error::io("write", "standard output", e),
+        })
+}
 
 pub mod data;
 pub mod describe;
@@ -35,8 +64,11 @@ pub fn main() -> ExitCode {
     };
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Error::OutputClosed) => ExitCode::from(Error::OutputClosed.exit_code()),
         Err(e) => {
-            eprintln!("error: {e}");
+            // A closed or failing stderr leaves nothing to report to.
+            let text = format!("error: {e}\n");
+            let _ = std::io::stderr().write_all(escape_controls(&text).as_bytes());
             ExitCode::from(e.exit_code())
         }
     }

@@ -7,10 +7,10 @@ use crate::error::Result;
 /// Runs `accord plot`: redraws `<dir>/charts/` from the folder's CSVs and lists the files.
 pub fn run(args: &PlotArgs) -> Result<()> {
     let written = charts::draw_all(&args.output_dir, args.format)?;
-    println!(
+    outln!(
         "wrote {} chart files to {}",
         written.len(),
         args.output_dir.join("charts").display()
-    );
+    )?;
     Ok(())
 }

@@ -24,7 +24,7 @@ pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
         out.push_str(row);
         out.push('\n');
     }
-    print!("{out}");
+    out!("{out}")?;
     let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
     compare(
         &r,

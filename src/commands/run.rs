@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::io::Write as _;
+
 use crate::atomic;
 use crate::charts;
 use crate::cli::args::RunArgs;
@@ -75,7 +77,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
         Start::Resume(old) => *old,
         Start::Fresh { nothing_to_resume } => {
             if nothing_to_resume {
-                eprintln!(
+                // A note only: a closed stderr must not stop the run.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "note: nothing to resume at `{}`; starting from the first run",
                     partial.display()
                 );
@@ -111,16 +115,16 @@ pub fn run(args: &RunArgs) -> Result<()> {
     }
     if args.shard.is_some() {
         let final_path = store::finish_shard(&partial, &plan, &out, args.force)?;
-        println!(
-            "shard {}: runs {} (every {}th from {}) of {} per arm, in {} chunks",
+        outln!(
+            "shard {}: runs {} (run indices ≡ {} mod {}) of {} per arm, in {} chunks",
             plan.shard,
             plan.shard.run_count(plan.provenance.runs),
-            plan.shard.count,
             plan.shard.index,
+            plan.shard.count,
             plan.provenance.runs,
             plan.chunk_count()
-        );
-        println!("output: {}", final_path.display());
+        )?;
+        outln!("output: {}", final_path.display())?;
         return Ok(());
     }
     let set = ChunkSet::open(&[(partial.clone(), plan.clone())])?;
@@ -131,7 +135,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
     charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
     store::remove(&partial);
-    print!(
+    out!(
         "{}",
         output::end_of_run_table(
             &plan.layout(),
@@ -139,8 +143,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
             &results.effects,
             &scenario,
         )
-    );
-    println!("output: {}", final_path.display());
+    )?;
+    outln!("output: {}", final_path.display())?;
     Ok(())
 }
 

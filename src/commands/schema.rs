@@ -5,6 +5,6 @@ use crate::scenario;
 
 /// Runs `accord schema`.
 pub fn run() -> Result<()> {
-    print!("{}", scenario::schema::render());
+    out!("{}", scenario::schema::render())?;
     Ok(())
 }

@@ -120,24 +120,24 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
     std::fs::write(&script, render(&job)).map_err(|e| Error::io("write", &script, e))?;
 
     let per_task = runs_per_arm.div_ceil(job.shards);
-    println!(
+    outln!(
         "wrote {}: {} array tasks of up to {per_task} runs per arm each ({runs_per_arm} in all), \
          then a merge into {}",
         script.display(),
         job.shards,
         out.display()
-    );
+    )?;
     if earlier > 0 {
-        println!(
+        outln!(
             "note: {} holds {earlier} shard folders of this ensemble from an earlier submission; \
              finished shards are kept, interrupted ones resumed",
             job.shards_dir()
-        );
+        )?;
     }
-    println!(
+    outln!(
         "submit it from a Slurm login node with: bash {}",
         quote(&job.script)
-    );
+    )?;
     Ok(())
 }
 

@@ -17,12 +17,12 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
         Some(w) => format!(", {} sweep points", w.points.len()),
         None => String::new(),
     };
-    println!(
+    outln!(
         "ok: {} nations, {} dimensions, {} arms, {} steps{points}",
         s.nation_count(),
         s.dimensions.len(),
         s.arms.len(),
         s.steps
-    );
+    )?;
     Ok(())
 }

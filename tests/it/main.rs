@@ -12,6 +12,7 @@ mod commands;
 mod determinism;
 mod invariants;
 mod resume;
+mod streams;
 mod support;
 mod sweep;
 mod world2025;
