@@ -13,7 +13,7 @@ use super::components::{
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Scratch, Shape, Step,
+    Rivalries, RunRng, Shape, Step,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -193,7 +193,6 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     world.insert_resource(rivalries);
     world.insert_resource(NationEntities(nation_entities));
     world.insert_resource(BodyEntities(body_entities));
-    world.insert_resource(Scratch::new(shape));
     world.insert_resource(recorder);
 }
 

@@ -1,7 +1,8 @@
 //! The simulation: nations and bodies as bevy_ecs entities, one system per mechanism.
 //!
 //! [`simulate`] runs one run of an arm and returns its metric rows (and optionally nation
-//! states). [`Simulation`] exposes the same machinery step by step for tests and inspection.
+//! states), on a world and schedules each thread reuses from run to run (`engine`).
+//! [`Simulation`] exposes the same machinery step by step for tests and inspection.
 //!
 //! A run is a pure function of `(scenario, seed)`: one ChaCha12 generator seeded with
 //! `seed`, stream 0 for initialisation (population stances, random network) and stream 1
@@ -10,11 +11,12 @@
 //! so nothing depends on ECS iteration order.
 //!
 //! Step 0 runs [`systems::initial_schedule`] (step-0 events → founding → record); each step
-//! t = 1..=steps runs [`systems::step_schedule`]: events → diffusion → alignment → noise →
-//! founding → membership → harmonization → capacity building → record.
+//! t = 1..=steps runs [`systems::step_schedule`]: events → diffusion → alignment (by the rule
+//! in force) → noise → founding → membership → harmonization → capacity building → record.
 
 pub mod build;
 pub mod components;
+mod engine;
 pub mod reference;
 pub mod resources;
 pub mod systems;
@@ -22,12 +24,12 @@ pub mod systems;
 #[cfg(test)]
 mod tests;
 
-use std::cell::RefCell;
-
 use bevy_ecs::prelude::{Schedule, World};
 
 use crate::scenario::Scenario;
 use components::{BodyState, Capability, Memberships, Stance};
+use engine::Engine;
+pub use engine::simulate;
 use resources::{BodyEntities, NationEntities, Recorder, Shape, Step};
 
 /// Which nation states a run returns.
@@ -64,51 +66,6 @@ pub struct StateRow {
     pub capability: f64,
     /// Stance, one value per dimension.
     pub stance: Vec<f64>,
-}
-
-/// Simulates one run of an arm. `scenario` already has the arm's overrides applied (the caller does that), so this ignores `scenario.arms`. Pure function of (scenario, seed): no I/O, deterministic.
-///
-/// Each thread keeps the world and schedules of its last run (`Engine`) and reuses them:
-/// building and initialising bevy schedules costs about a quarter of a small run, and an
-/// ensemble calls this thousands of times per worker. Between runs [`build::clear_run`]
-/// despawns every nation and body and the next build replaces every resource, so no state
-/// crosses from one run to the next (the golden, reference and thread-count tests check).
-/// A run that panics never puts its engine back.
-pub fn simulate(scenario: &Scenario, seed: u64, states: StatesMode) -> RunOutput {
-    let cached = ENGINE.with(|cell| cell.borrow_mut().take());
-    // Nation ids only label state rows, so a run that keeps none skips building them.
-    let ids = if states == StatesMode::None {
-        Vec::new()
-    } else {
-        build::nation_ids(scenario)
-    };
-    let sim = Simulation::start(cached.unwrap_or_default(), scenario, seed, states, ids);
-    let (output, mut engine) = sim.finish_with_engine(states);
-    build::clear_run(&mut engine.world);
-    ENGINE.with(|cell| *cell.borrow_mut() = Some(engine));
-    output
-}
-
-thread_local! {
-    /// The engine of this thread's last [`simulate`] call, emptied of its run.
-    static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
-}
-
-/// A world with the two schedules initialised on it.
-struct Engine {
-    world: World,
-    initial_schedule: Schedule,
-    step_schedule: Schedule,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Engine {
-            world: World::new(),
-            initial_schedule: systems::initial_schedule(),
-            step_schedule: systems::step_schedule(),
-        }
-    }
 }
 
 /// One run, driven step by step: a world plus its step schedule.

@@ -1,4 +1,7 @@
-//! Resources of the simulation world: parameters, clock, RNG, tables and scratch buffers.
+//! Resources of the simulation world: parameters, clock, RNG, tables and the recorder.
+//!
+//! Systems keep their scratch buffers as their own `Local` state, not here (see
+//! [`super::systems`]).
 
 use std::collections::BTreeMap;
 
@@ -126,71 +129,6 @@ pub struct NationEntities(pub Vec<Entity>);
 /// Body entities in index order.
 #[derive(Resource, Clone, Debug, PartialEq, Default)]
 pub struct BodyEntities(pub Vec<Entity>);
-
-/// Reusable flat buffers (index order) so that steps do not allocate.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct Scratch {
-    /// Stances, n×K row-major.
-    pub stances: Vec<f64>,
-    /// A second n×K buffer (previous or next stances of synchronous rules).
-    pub other: Vec<f64>,
-    /// Initial stances x(0), n×K.
-    pub initial: Vec<f64>,
-    /// Capabilities, n.
-    pub capabilities: Vec<f64>,
-    /// A second capability buffer, n.
-    pub capabilities_other: Vec<f64>,
-    /// Openness, n.
-    pub openness: Vec<f64>,
-    /// GDP, n.
-    pub gdp: Vec<f64>,
-    /// Resolved ε_i, n.
-    pub confidence: Vec<f64>,
-    /// Resolved s_i, n.
-    pub stubbornness: Vec<f64>,
-    /// Membership bitmasks, n.
-    pub members: Vec<u64>,
-    /// Meeting order, n.
-    pub order: Vec<u32>,
-    /// Per-nation marks (e.g. rivals of the current nation), n.
-    pub marks: Vec<bool>,
-    /// Export controls toward the current recipient, indexed by provider, n.
-    pub controls: Vec<f64>,
-    /// Dialogue of each body (0 unless active), bodies.
-    pub dialogue: Vec<f64>,
-    /// One stance, K.
-    pub vector: Vec<f64>,
-    /// Another stance, K.
-    pub vector_other: Vec<f64>,
-    /// Nation indices (resolved selectors).
-    pub indices: Vec<u32>,
-}
-
-impl Scratch {
-    /// Buffers sized for `shape`.
-    pub fn new(shape: Shape) -> Self {
-        let (n, k) = (shape.nations, shape.dims);
-        Scratch {
-            stances: vec![0.0; n * k],
-            other: vec![0.0; n * k],
-            initial: vec![0.0; n * k],
-            capabilities: vec![0.0; n],
-            capabilities_other: vec![0.0; n],
-            openness: vec![0.0; n],
-            gdp: vec![0.0; n],
-            confidence: vec![0.0; n],
-            stubbornness: vec![0.0; n],
-            members: vec![0; n],
-            order: (0..n as u32).collect(),
-            marks: vec![false; n],
-            controls: vec![0.0; n],
-            dialogue: vec![0.0; shape.bodies],
-            vector: vec![0.0; k],
-            vector_other: vec![0.0; k],
-            indices: Vec::with_capacity(n),
-        }
-    }
-}
 
 /// One metric column, resolved from its name once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -704,7 +704,9 @@ fn schedules_are_unambiguous_and_chained() {
         vec![
             id(apply_events),
             id(diffuse_capabilities),
-            id(align_stances),
+            id(align_pairwise),
+            id(align_averaging),
+            id(align_culture),
             id(add_noise),
             id(found_bodies),
             id(update_membership),

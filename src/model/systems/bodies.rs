@@ -1,27 +1,27 @@
 //! Cooperation bodies: founding, accession and exit, harmonization, capacity building.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 use rand::RngExt;
 
 use crate::metrics;
 use crate::model::components::{
     BodyConfig, BodyIndex, BodyState, Capability, Gdp, Memberships, NationIndex, Stance,
 };
-use crate::model::resources::{
-    BodyEntities, GroupTable, NationEntities, RunRng, Scratch, Shape, Step,
-};
+use crate::model::resources::{BodyEntities, GroupTable, NationEntities, RunRng, Shape, Step};
+use crate::model::systems::fit;
 use crate::scenario::Standard;
 
 /// Founds every enabled, not yet founded body whose founding step has come (founded ≤ t):
-/// each founder (selectors resolved) becomes a member, and the body is marked founded.
+/// each founder (selectors resolved into `indices`, a `Local` cleared before each use)
+/// becomes a member, and the body is marked founded.
 pub fn found_bodies(
     step: Res<Step>,
     (groups, nation_entities): (Res<GroupTable>, Res<NationEntities>),
-    mut scratch: ResMut<Scratch>,
+    mut indices: Local<Vec<u32>>,
     mut bodies: Query<(&BodyIndex, &BodyConfig, &mut BodyState)>,
     mut nations: Query<&mut Memberships>,
 ) {
-    let indices = &mut scratch.indices;
+    let indices = &mut *indices;
     for (index, config, mut state) in &mut bodies {
         let spec = &config.0;
         if !spec.enabled || state.founded || spec.founded > step.0 {
@@ -41,6 +41,22 @@ pub fn found_bodies(
     }
 }
 
+/// Scratch of [`update_membership`] (a `Local`: it outlives runs, see `model::engine`;
+/// every buffer is overwritten in full before it is read).
+#[derive(Debug, Default)]
+pub struct MembershipBuffers {
+    /// Stances, n×K row-major.
+    stances: Vec<f64>,
+    /// GDP, n.
+    gdp: Vec<f64>,
+    /// Membership bitmasks, n.
+    members: Vec<u64>,
+    /// The standard S of the body at hand, K.
+    standard: Vec<f64>,
+    /// S recomputed from the new members, K.
+    recomputed: Vec<f64>,
+}
+
 /// Accession and exit, bodies in index order (active bodies only).
 ///
 /// Standard S = the fixed stance, or Σ_{i∈M} gdp_i x_i / Σ_{i∈M} gdp_i over current members
@@ -54,7 +70,8 @@ pub fn found_bodies(
 pub fn update_membership(
     shape: Res<Shape>,
     body_entities: Res<BodyEntities>,
-    (mut rng, mut scratch): (ResMut<RunRng>, ResMut<Scratch>),
+    mut rng: ResMut<RunRng>,
+    mut buffers: Local<MembershipBuffers>,
     mut bodies: Query<(&BodyConfig, &mut BodyState)>,
     mut nations: Query<(&NationIndex, &Stance, &Gdp, &mut Memberships)>,
 ) {
@@ -62,7 +79,12 @@ pub fn update_membership(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    let s = &mut *scratch;
+    let s = &mut *buffers;
+    fit(&mut s.stances, n * k, 0.0);
+    fit(&mut s.gdp, n, 0.0);
+    fit(&mut s.members, n, 0);
+    fit(&mut s.standard, k, 0.0);
+    fit(&mut s.recomputed, k, 0.0);
     for (index, stance, gdp, memberships) in &nations {
         let i = index.0 as usize;
         s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
@@ -79,7 +101,7 @@ pub fn update_membership(
         }
         let spec = &config.0;
         let bit = 1u64 << b;
-        let standard = &mut s.vector;
+        let standard = &mut s.standard;
         match &spec.standard {
             Standard::Fixed(fixed) => standard.copy_from_slice(fixed),
             Standard::MembersMean => {
@@ -113,15 +135,14 @@ pub fn update_membership(
                 changed = true;
             }
         }
-        if changed && matches!(spec.standard, Standard::MembersMean) {
-            let mut recomputed = std::mem::take(&mut s.vector_other);
-            if members_mean(&s.stances, &s.gdp, &s.members, bit, k, &mut recomputed) {
-                s.vector.copy_from_slice(&recomputed);
-            }
-            s.vector_other = recomputed;
+        if changed
+            && matches!(spec.standard, Standard::MembersMean)
+            && members_mean(&s.stances, &s.gdp, &s.members, bit, k, &mut s.recomputed)
+        {
+            s.standard.copy_from_slice(&s.recomputed);
         }
         state.standard.clear();
-        state.standard.extend_from_slice(&s.vector);
+        state.standard.extend_from_slice(&s.standard);
     }
     for (index, _, _, mut memberships) in &mut nations {
         let i = index.0 as usize;
@@ -172,12 +193,22 @@ fn members_mean(
     true
 }
 
+/// Scratch of [`harmonize`] (a `Local`: it outlives runs, see `model::engine`; every
+/// buffer is overwritten in full before it is read).
+#[derive(Debug, Default)]
+pub struct HarmonizeBuffers {
+    /// Stances, n×K row-major.
+    stances: Vec<f64>,
+    /// Membership bitmasks, n.
+    members: Vec<u64>,
+}
+
 /// Harmonization, bodies in index order: every member i of an active body with a standard S
 /// moves x_i ← x_i + h (S − x_i), h = harmonization, S = the body's stored standard.
 pub fn harmonize(
     shape: Res<Shape>,
     body_entities: Res<BodyEntities>,
-    mut scratch: ResMut<Scratch>,
+    mut buffers: Local<HarmonizeBuffers>,
     bodies: Query<(&BodyConfig, &BodyState)>,
     mut nations: Query<(&NationIndex, &mut Stance, &Memberships)>,
 ) {
@@ -188,7 +219,9 @@ pub fn harmonize(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    let s = &mut *scratch;
+    let s = &mut *buffers;
+    fit(&mut s.stances, n * k, 0.0);
+    fit(&mut s.members, n, 0);
     let mut any = false;
     for (index, stance, memberships) in &nations {
         let i = index.0 as usize;
@@ -225,13 +258,23 @@ pub fn harmonize(
     }
 }
 
+/// Scratch of [`build_capacity`] (a `Local`: it outlives runs, see `model::engine`; every
+/// buffer is overwritten in full before it is read).
+#[derive(Debug, Default)]
+pub struct CapacityBuffers {
+    /// Capabilities, n.
+    capabilities: Vec<f64>,
+    /// Membership bitmasks, n.
+    members: Vec<u64>,
+}
+
 /// Capacity building, bodies in index order: with c̄ = unweighted mean capability of the
 /// members of an active body (from the capabilities as they stand when the body's turn
 /// comes), every member with c_i < c̄ gains cb (c̄ − c_i), cb = capacity_building.
 pub fn build_capacity(
     shape: Res<Shape>,
     body_entities: Res<BodyEntities>,
-    mut scratch: ResMut<Scratch>,
+    mut buffers: Local<CapacityBuffers>,
     bodies: Query<(&BodyConfig, &BodyState)>,
     mut nations: Query<(&NationIndex, &mut Capability, &Memberships)>,
 ) {
@@ -242,7 +285,9 @@ pub fn build_capacity(
         return;
     }
     let n = shape.nations;
-    let s = &mut *scratch;
+    let s = &mut *buffers;
+    fit(&mut s.capabilities, n, 0.0);
+    fit(&mut s.members, n, 0);
     let mut any = false;
     for (index, capability, memberships) in &nations {
         let i = index.0 as usize;

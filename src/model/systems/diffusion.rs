@@ -1,9 +1,29 @@
 //! Open-source capability diffusion and the norm pull that comes with it.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Local, Query, Res};
 
 use crate::model::components::{Capability, NationIndex, Openness, Stance};
-use crate::model::resources::{ExportControls, Params, Scratch, Shape};
+use crate::model::resources::{ExportControls, Params, Shape};
+use crate::model::systems::fit;
+
+/// Scratch of [`diffuse_capabilities`] (a `Local`: it outlives runs, see `model::engine`;
+/// every buffer but `controls` is overwritten in full each step before it is read, and
+/// `controls` is all 0 again when the step ends).
+#[derive(Debug, Default)]
+pub struct DiffusionBuffers {
+    /// Stances at the start of the step, n×K row-major.
+    stances: Vec<f64>,
+    /// Stances after the norm pull, n×K.
+    next: Vec<f64>,
+    /// c̃, then c', n.
+    capabilities: Vec<f64>,
+    /// Open offers o_j c̃_j, n.
+    offers: Vec<f64>,
+    /// o_i, n.
+    openness: Vec<f64>,
+    /// Export controls toward the current recipient, indexed by provider, n.
+    controls: Vec<f64>,
+}
 
 /// Capability growth, absorption of the best open offer, and stance pull toward its provider.
 ///
@@ -18,7 +38,7 @@ pub fn diffuse_capabilities(
     params: Res<Params>,
     shape: Res<Shape>,
     controls: Res<ExportControls>,
-    mut scratch: ResMut<Scratch>,
+    mut buffers: Local<DiffusionBuffers>,
     mut nations: Query<(&NationIndex, &mut Stance, &mut Capability, &Openness)>,
 ) {
     let diffusion = &params.diffusion;
@@ -26,7 +46,13 @@ pub fn diffuse_capabilities(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    let s = &mut *scratch;
+    let s = &mut *buffers;
+    fit(&mut s.stances, n * k, 0.0);
+    fit(&mut s.next, n * k, 0.0);
+    fit(&mut s.capabilities, n, 0.0);
+    fit(&mut s.offers, n, 0.0);
+    fit(&mut s.openness, n, 0.0);
+    fit(&mut s.controls, n, 0.0);
     for (index, stance, capability, openness) in &nations {
         let i = index.0 as usize;
         s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
@@ -34,16 +60,16 @@ pub fn diffuse_capabilities(
         s.openness[i] = openness.0;
     }
 
-    // c̃ in `capabilities`, open offers o_j c̃_j in `capabilities_other`.
+    // c̃ in `capabilities`, open offers o_j c̃_j in `offers`.
     let growth = 1.0 + diffusion.growth;
     for i in 0..n {
         s.capabilities[i] *= growth;
-        s.capabilities_other[i] = s.openness[i] * s.capabilities[i];
+        s.offers[i] = s.openness[i] * s.capabilities[i];
     }
     // The two best offers (lowest index on ties), for recipients without export controls.
     let mut best: Option<(usize, f64)> = None;
     let mut second: Option<(usize, f64)> = None;
-    for (j, &offer) in s.capabilities_other.iter().enumerate() {
+    for (j, &offer) in s.offers.iter().enumerate() {
         if best.is_none_or(|(_, b)| offer > b) {
             second = best;
             best = Some((j, offer));
@@ -52,7 +78,7 @@ pub fn diffuse_capabilities(
         }
     }
 
-    s.other.copy_from_slice(&s.stances);
+    s.next.copy_from_slice(&s.stances);
     for i in 0..n {
         let recipient = i as u32;
         let mut range = controls
@@ -73,7 +99,7 @@ pub fn diffuse_capabilities(
                 if j == i {
                     continue;
                 }
-                let value = s.capabilities_other[j] * (1.0 - s.controls[j]);
+                let value = s.offers[j] * (1.0 - s.controls[j]);
                 if found.is_none_or(|(_, b)| value > b) {
                     found = Some((j, value));
                 }
@@ -96,14 +122,14 @@ pub fn diffuse_capabilities(
             for d in 0..k {
                 let x = s.stances[i * k + d];
                 let xp = s.stances[p * k + d];
-                s.other[i * k + d] = (x + pull * (xp - x)).clamp(0.0, 1.0);
+                s.next[i * k + d] = (x + pull * (xp - x)).clamp(0.0, 1.0);
             }
         }
     }
 
     for (index, mut stance, mut capability, _) in &mut nations {
         let i = index.0 as usize;
-        stance.0.copy_from_slice(&s.other[i * k..(i + 1) * k]);
+        stance.0.copy_from_slice(&s.next[i * k..(i + 1) * k]);
         capability.0 = s.capabilities[i];
     }
 }

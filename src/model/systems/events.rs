@@ -1,12 +1,12 @@
 //! Scheduled events: export controls, joins and leaves, shocks and parameter changes.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
 use crate::model::components::{
     BodyConfig, Capability, Gdp, Memberships, Openness, Stance, Susceptibility,
 };
 use crate::model::resources::{
-    BodyEntities, EventQueue, ExportControls, GroupTable, NationEntities, Params, Scratch, Step,
+    BodyEntities, EventQueue, ExportControls, GroupTable, NationEntities, Params, Step,
 };
 use crate::scenario::params::{apply_alignment, apply_body, apply_diffusion};
 use crate::scenario::{Assignment, BodyKey, EventKind, NationKey, ParamPath};
@@ -31,16 +31,13 @@ type NationData = (
 ///   parameters, a body's configuration, nation or group components; `stance.d` is clamped
 ///   to \[0,1\]; disabling a body also removes all its members).
 ///
-/// Selectors resolve to the union of the selected nations, each affected once.
+/// Selectors resolve to the union of the selected nations, each affected once, into
+/// `indices` (a `Local`, cleared before each use).
 #[allow(clippy::type_complexity)]
 pub fn apply_events(
     step: Res<Step>,
     mut queue: ResMut<EventQueue>,
-    (mut params, mut controls, mut scratch): (
-        ResMut<Params>,
-        ResMut<ExportControls>,
-        ResMut<Scratch>,
-    ),
+    (mut params, mut controls): (ResMut<Params>, ResMut<ExportControls>),
     (groups, nation_entities, body_entities): (
         Res<GroupTable>,
         Res<NationEntities>,
@@ -48,6 +45,7 @@ pub fn apply_events(
     ),
     mut nations: Query<NationData>,
     mut bodies: Query<&'static mut BodyConfig>,
+    mut indices: Local<Vec<u32>>,
 ) {
     let t = step.0;
     let queue = &mut *queue;
@@ -63,7 +61,7 @@ pub fn apply_events(
         nations: &mut nations,
         bodies: &mut bodies,
     };
-    let indices = &mut scratch.indices;
+    let indices = &mut *indices;
     while queue.next < queue.events.len() && queue.events[queue.next].step == t {
         world.apply(&queue.events[queue.next].kind, indices);
         queue.next += 1;

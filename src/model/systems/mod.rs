@@ -1,7 +1,13 @@
 //! The systems of the simulation, one per mechanism, and the schedules that chain them.
 //!
-//! Every system gathers the state it needs into flat index-ordered scratch buffers, computes,
-//! and writes back, so results never depend on ECS query iteration order.
+//! Every system gathers the state it needs into flat index-ordered buffers, computes, and
+//! writes back, so results never depend on ECS query iteration order.
+//!
+//! Each system owns its buffers as `Local` state. Those live in the schedule, and the engine
+//! reuses its schedules from one run to the next (`model::engine`), so the buffers outlive
+//! a run: every system sizes them for the run at hand with `fit` and overwrites what it
+//! reads before reading it (or restores it before returning, like the averaging rule's
+//! marks and diffusion's export controls), so nothing of one run reaches the next.
 
 pub mod alignment;
 pub mod bodies;
@@ -12,7 +18,8 @@ pub mod record;
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
-pub use alignment::{add_noise, align_stances};
+use crate::scenario::Rule;
+pub use alignment::{add_noise, align_averaging, align_culture, align_pairwise, rule_is};
 pub use bodies::{build_capacity, found_bodies, harmonize, update_membership};
 pub use diffusion::diffuse_capabilities;
 pub use events::apply_events;
@@ -27,7 +34,8 @@ pub struct InitialSchedule;
 pub struct StepSchedule;
 
 /// A single-threaded schedule. Ambiguity detection is off here because the schedules are
-/// fixed and built once per run, where the check costs a sixth of a small run;
+/// fixed and the check costs a sixth of a small run wherever they are built (each
+/// [`crate::model::Simulation`], and each thread's first run);
 /// [`strict`] turns it on, and a test builds both schedules that way.
 fn single_threaded_schedule(label: impl ScheduleLabel) -> Schedule {
     let mut schedule = Schedule::new(label);
@@ -55,15 +63,18 @@ pub fn initial_schedule() -> Schedule {
     schedule
 }
 
-/// Step t ≥ 1: events(t) → diffusion → alignment → noise → body founding → membership →
-/// harmonization → capacity building → record (at recorded steps only).
+/// Step t ≥ 1: events(t) → diffusion → alignment by the rule in force (pairwise, averaging
+/// or culture, see [`alignment`]) → noise → body founding → membership → harmonization →
+/// capacity building → record (at recorded steps only).
 pub fn step_schedule() -> Schedule {
     let mut schedule = single_threaded_schedule(StepSchedule);
     schedule.add_systems(
         (
             apply_events,
             diffuse_capabilities,
-            align_stances,
+            align_pairwise.run_if(rule_is(Rule::Pairwise)),
+            align_averaging.run_if(rule_is(Rule::Averaging)),
+            align_culture.run_if(rule_is(Rule::Culture)),
             add_noise,
             found_bodies,
             update_membership,
@@ -74,4 +85,14 @@ pub fn step_schedule() -> Schedule {
             .chain(),
     );
     schedule
+}
+
+/// Makes `buffer` `len` long, filled with `fill` when its length changes. A buffer keeps
+/// its contents otherwise (from the last step, or the last run of the same shape), so the
+/// system must overwrite every element it reads.
+fn fit<T: Clone>(buffer: &mut Vec<T>, len: usize, fill: T) {
+    if buffer.len() != len {
+        buffer.clear();
+        buffer.resize(len, fill);
+    }
 }

@@ -1,10 +1,25 @@
 //! The recorder: one metric row (and optionally a state snapshot) per recorded step.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
 use crate::metrics;
 use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance, Ties};
-use crate::model::resources::{Column, Params, Recorder, Scratch, Shape, Snapshot, Step};
+use crate::model::resources::{Column, Params, Recorder, Shape, Snapshot, Step};
+use crate::model::systems::fit;
+
+/// Scratch of [`record`] (a `Local`: it outlives runs, see `model::engine`; every buffer is
+/// overwritten in full at each recorded step before it is read).
+#[derive(Debug, Default)]
+pub struct RecordBuffers {
+    /// Stances, n×K row-major.
+    stances: Vec<f64>,
+    /// Capabilities, n.
+    capabilities: Vec<f64>,
+    /// GDP, n.
+    gdp: Vec<f64>,
+    /// Membership bitmasks, n.
+    members: Vec<u64>,
+}
 
 /// At recorded steps t (`Scenario::recorded_steps`), appends one row in `metrics::metric_names`
 /// order: with stances X (index order), w = `metrics::weights(gdp, weighting)`,
@@ -18,7 +33,8 @@ pub fn record(
     step: Res<Step>,
     params: Res<Params>,
     shape: Res<Shape>,
-    (mut recorder, mut scratch): (ResMut<Recorder>, ResMut<Scratch>),
+    mut recorder: ResMut<Recorder>,
+    mut buffers: Local<RecordBuffers>,
     nations: Query<(&NationIndex, &Stance, &Capability, &Gdp, &Memberships)>,
     ties: Query<(&NationIndex, &Ties)>,
 ) {
@@ -26,8 +42,12 @@ pub fn record(
     if !recorder.is_recorded(t) || recorder.steps.last() == Some(&t) {
         return;
     }
-    let k = shape.dims;
-    let s = &mut *scratch;
+    let (n, k) = (shape.nations, shape.dims);
+    let s = &mut *buffers;
+    fit(&mut s.stances, n * k, 0.0);
+    fit(&mut s.capabilities, n, 0.0);
+    fit(&mut s.gdp, n, 0.0);
+    fit(&mut s.members, n, 0);
     for (index, stance, capability, gdp, memberships) in &nations {
         let i = index.0 as usize;
         s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
@@ -47,7 +67,6 @@ pub fn record(
     let gini = metrics::gini(&s.capabilities);
     let south = metrics::group_mean_ratio(&s.capabilities, &recorder.south);
     let regions = recorder.columns.contains(&Column::Regions).then(|| {
-        let n = shape.nations;
         let mut by_index: Vec<Option<&Ties>> = vec![None; n];
         for (index, tie) in &ties {
             if let Some(slot) = by_index.get_mut(index.0 as usize) {

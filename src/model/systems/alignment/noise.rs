@@ -1,0 +1,45 @@
+//! Stance noise: independent Gaussian perturbations after the alignment rule.
+
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use rand::RngExt;
+use rand_distr::StandardNormal;
+
+use crate::model::components::{NationIndex, Stance};
+use crate::model::resources::{Params, RunRng, Shape};
+use crate::model::systems::fit;
+
+/// Adds N(0, σ²) to every stance component and clamps to \[0,1\], σ = `alignment.noise`.
+///
+/// Draws come from the dynamics stream, nations in index order, dimensions in order:
+/// x_i\[d\] ← clamp(x_i\[d\] + σ z_{i,d}, 0, 1), z ~ N(0,1). No draws when σ = 0.
+///
+/// `buffer` holds the stances, n×K (a `Local`: it outlives runs, see `model::engine`; it is
+/// overwritten in full each step before it is read).
+pub fn add_noise(
+    params: Res<Params>,
+    shape: Res<Shape>,
+    mut rng: ResMut<RunRng>,
+    mut buffer: Local<Vec<f64>>,
+    mut stances: Query<(&NationIndex, &mut Stance)>,
+) {
+    let sigma = params.alignment.noise;
+    if sigma <= 0.0 || shape.nations == 0 {
+        return;
+    }
+    let k = shape.dims;
+    let x = &mut *buffer;
+    fit(x, shape.nations * k, 0.0);
+    for (index, stance) in &stances {
+        let i = index.0 as usize;
+        x[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+    }
+    let rng = &mut rng.dynamics;
+    for v in x.iter_mut() {
+        let z: f64 = rng.sample(StandardNormal);
+        *v = (*v + sigma * z).clamp(0.0, 1.0);
+    }
+    for (index, mut stance) in &mut stances {
+        let i = index.0 as usize;
+        stance.0.copy_from_slice(&x[i * k..(i + 1) * k]);
+    }
+}
