@@ -16,7 +16,7 @@
 //! In each scenario `ecs` is the engine (`accord::model::simulate`) on the scenario's first
 //! arm, and `plain` is `accord::model::reference::Plain` on the same arm: the same kernel on
 //! flat arrays with the same draws and the same metric row at every recorded step
-//! (`tests/reference.rs` checks they agree bit for bit). The first arm of quickstart
+//! (`tests/it/determinism.rs` checks they agree bit for bit). The first arm of quickstart
 //! (`baseline`) and world2025 (`status_quo`) has the body disabled and diffusion off, so
 //! the reference covers all of it: weighted partner draws (group weights), per-nation ε,
 //! stubbornness, rivalry, noise and the metrics. It does not cover bodies (founding,

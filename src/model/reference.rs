@@ -1,6 +1,6 @@
 //! Plain-array references of the pairwise (Deffuant–Weisbuch) kernel, without ECS.
 //!
-//! They exist to keep the ECS engine honest in two ways: `tests/reference.rs` checks that
+//! They exist to keep the ECS engine honest in two ways: `tests/it/determinism.rs` checks that
 //! the engine gives bit-identical results on the same inputs (so the systems implement
 //! exactly these kernels), and `benches/engine.rs` times both, so the cost of the ECS layer
 //! is visible.
