@@ -11,15 +11,15 @@
 //! between top-level modules or between the files of one.
 //!
 //! - Leaves, used by anything: [`error`], [`seed`] (per-run seeds), [`fmt`] (the CSV float
-//!   format), [`provenance`] (what produced a result: engine, input hashes, seed, runs, command) and [`atomic`] (output
-//!   folders that appear whole or not at all).
+//!   format, escaping of user text), [`provenance`] (what produced a result: engine, input
+//!   hashes, seed, runs, command), [`atomic`] (output folders that appear whole or not at
+//!   all) and [`stats`] (pure statistics such as PCA).
 //! - [`scenario`] (input, validated) ← [`metrics`] (pure functions) ← [`model`] (simulation,
 //!   no I/O) ← [`experiment`] (ensembles, statistics, and the chunk stores behind `run`,
 //!   `--resume`, shards and `merge`) ← [`output`] (the output folder's files, replay, the
 //!   end-of-run table) ← [`charts`] (drawn from an output folder's CSVs).
-//! - [`stats`]: a leaf of pure statistics (PCA) anything may use.
-//! - Beside them, each on what it needs: [`report`] (describe's Markdown, the JSON Schema) on
-//!   [`scenario`]; [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
+//! - Beside them, each on what it needs: [`report`] (describe's Markdown) on [`scenario`]
+//!   (whose key table also generates the JSON Schema and the README's key reference); [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
 //!   scenarios) and [`data`] (regenerating the world scenario's nations) on the leaves.
 //! - [`cli`] (the command line as clap parses it) ← [`commands`] (one file per subcommand:
 //!   load, call the library, print; and `main`) ← the `accord` binary.
