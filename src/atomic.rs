@@ -26,6 +26,33 @@ pub struct StagedDir {
     committed: bool,
 }
 
+/// The file an output folder's manifest is written to.
+pub const OUTPUT_MANIFEST: &str = "manifest.json";
+/// The file a shard folder's manifest is written to.
+pub const SHARD_MANIFEST: &str = "shard.json";
+
+/// Whether `--force` may replace the folder at `path`: it is empty, or it carries the
+/// manifest of an accord output or shard folder. Anything else (a thesis folder given as
+/// `--out` by mistake) is not accord's to delete.
+fn replaceable(path: &Path) -> crate::Result<bool> {
+    let mut entries = fs::read_dir(path).map_err(|e| Error::io("read folder", path, e))?;
+    if entries.next().is_none() {
+        return Ok(true);
+    }
+    Ok([OUTPUT_MANIFEST, SHARD_MANIFEST]
+        .iter()
+        .any(|m| path.join(m).is_file()))
+}
+
+/// With `force`, refuses a folder accord did not write.
+fn check_replaceable(path: &Path) -> crate::Result<()> {
+    if replaceable(path)? {
+        Ok(())
+    } else {
+        Err(Error::ForeignFolder(path.to_path_buf()))
+    }
+}
+
 /// What occupies an output path.
 enum Occupant {
     Nothing,
@@ -81,7 +108,8 @@ pub fn check_target(final_path: &Path, force: bool) -> crate::Result<()> {
     match occupant(final_path)? {
         Occupant::NotFolder => Err(not_a_folder(final_path)),
         Occupant::Folder if !force => Err(Error::OutputExists(final_path.to_path_buf())),
-        Occupant::Folder | Occupant::Nothing => Ok(()),
+        Occupant::Folder => check_replaceable(final_path),
+        Occupant::Nothing => Ok(()),
     }
 }
 
@@ -147,7 +175,10 @@ impl StagedDir {
     pub fn commit(mut self) -> crate::Result<PathBuf> {
         match occupant(&self.final_path)? {
             Occupant::NotFolder => return Err(not_a_folder(&self.final_path)),
-            Occupant::Folder if self.force => return self.replace(),
+            Occupant::Folder if self.force => {
+                check_replaceable(&self.final_path)?;
+                return self.replace();
+            }
             Occupant::Folder => return Err(Error::OutputExists(self.final_path.clone())),
             Occupant::Nothing => {}
         }
@@ -265,6 +296,24 @@ mod tests {
         staged.commit().unwrap();
         assert_eq!(entries(&out), ["new.csv"]);
         assert_eq!(entries(root.path()), ["out"], "no temp or old folder left");
+    }
+
+    /// Issue 10 (5): `--force` replaces accord's folders only, never a folder of the user's.
+    #[test]
+    fn force_refuses_a_folder_accord_did_not_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("thesis");
+        fs::create_dir(&out).unwrap();
+        write(&out, "chapter1.tex", "years of work");
+        let err = StagedDir::create(&out, true).unwrap_err();
+        assert!(matches!(err, Error::ForeignFolder(_)), "{err}");
+        assert_eq!(entries(&out), vec!["chapter1.tex"]);
+        // An accord folder (with its manifest) and an empty one may be replaced.
+        write(&out, OUTPUT_MANIFEST, "{}");
+        assert!(StagedDir::create(&out, true).is_ok());
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert!(check_target(&empty, true).is_ok());
     }
 
     #[test]

@@ -103,6 +103,12 @@ pub enum Error {
     /// The output folder exists and `--force` was not given.
     #[error("output folder `{}` already exists; pass --force to replace it", .0.display())]
     OutputExists(PathBuf),
+    /// `--force` was given for a folder that accord did not write (no manifest, not empty).
+    #[error(
+        "`{}` is not an accord output folder (it has no manifest.json or shard.json), so --force will not replace it; choose another --out or empty it yourself",
+        .0.display()
+    )]
+    ForeignFolder(PathBuf),
     /// Reading or writing a file failed.
     #[error("failed to {action} `{}`: {source}", path.display())]
     Io {
@@ -158,7 +164,8 @@ impl Error {
             | Error::IncompleteShard { .. }
             | Error::StoreRuns(_)
             | Error::ThreadPool { .. }
-            | Error::OutputExists(_) => 2,
+            | Error::OutputExists(_)
+            | Error::ForeignFolder(_) => 2,
             Error::Io { .. }
             | Error::Chart { .. }
             | Error::ReplayMismatch(_)

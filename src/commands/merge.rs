@@ -16,6 +16,7 @@ use crate::provenance;
 
 /// Runs `accord merge`: merges the shards named in `args`.
 pub fn run(args: &MergeArgs) -> Result<()> {
+    output::check_merge_output(&args.out, &args.shards)?;
     atomic::check_target(&args.out, args.force)?;
     let stores = read_shards(&args.shards)?;
     check_together(&stores)?;

@@ -28,7 +28,7 @@ use crate::seed::run_seed;
 /// Version of the store layout; a store of another version is refused, not misread.
 pub const FORMAT: u32 = 1;
 /// The store's manifest file.
-pub const MANIFEST: &str = "shard.json";
+pub const MANIFEST: &str = crate::atomic::SHARD_MANIFEST;
 const CHUNKS: &str = "chunks";
 /// Bytes of results one chunk may hold in memory while it is simulated.
 const SIMULATION_BUDGET: f64 = 32.0 * 1024.0 * 1024.0;

@@ -44,7 +44,7 @@ pub fn write_folder(
     if let Some(sweep) = &scenario.sweep {
         tables::write_points(&dir.join("points.csv"), sweep)?;
     }
-    manifest::write(&dir.join("manifest.json"), m)?;
+    manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), m)?;
     // With a sweep, representative states are those of sweep point 0.
     representative::write_representative_states(dir, &scenario.at_point(0))?;
     Ok(Results { summary, effects })

@@ -24,6 +24,28 @@ pub fn check_output_location(out: &Path, scenario_file: &Path, inputs: &[PathBuf
     check_from(&cwd, out, scenario_file, inputs)
 }
 
+/// Refuses an output folder that is, or contains, one of the shard folders being merged:
+/// `--force` would replace the inputs with their own merge.
+pub fn check_merge_output(out: &Path, shards: &[PathBuf]) -> Result<()> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        action: "read the working directory",
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let out_abs = resolve(&cwd, out);
+    match shards
+        .iter()
+        .find(|s| resolve(&cwd, s).starts_with(&out_abs))
+    {
+        Some(shard) => Err(Error::Usage(format!(
+            "the output folder `{}` is or holds the shard `{}` being merged, which `--force` would delete; choose another `--out`",
+            out.display(),
+            shard.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// [`check_output_location`] with the working directory given, so tests need not change the
 /// process's.
 fn check_from(cwd: &Path, out: &Path, scenario_file: &Path, inputs: &[PathBuf]) -> Result<()> {
@@ -238,6 +260,22 @@ mod tests {
                 root.join("data/n.csv").display()
             )
         );
+    }
+
+    /// Issue 10 (5): `merge s0 s1 --out s0 --force` would replace a shard with the merge.
+    #[test]
+    fn merge_refuses_an_output_that_is_or_holds_a_shard() {
+        let (_dir, root) = project();
+        let s0 = root.join("output/s0");
+        let s1 = root.join("output/s1");
+        std::fs::create_dir_all(&s0).unwrap();
+        std::fs::create_dir_all(&s1).unwrap();
+        let shards = [s0.clone(), s1];
+        for out in [s0, root.join("output")] {
+            let err = check_merge_output(&out, &shards).unwrap_err();
+            assert!(err.to_string().contains("is or holds the shard"), "{err}");
+        }
+        assert!(check_merge_output(&root.join("output/merged"), &shards).is_ok());
     }
 
     #[test]

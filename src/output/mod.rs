@@ -16,7 +16,7 @@ mod tables;
 pub use crate::fmt as format;
 pub use console::end_of_run_table;
 pub use folder::{Results, write_folder};
-pub use location::check_output_location;
+pub use location::{check_merge_output, check_output_location};
 pub use manifest::manifest_for;
 pub use representative::{
     REPRESENTATIVE_STATES, RepresentativeNation, read_representative_states,

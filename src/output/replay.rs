@@ -38,7 +38,7 @@ pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
             problem: "is not an output folder (it does not exist or is not a folder)".to_string(),
         });
     }
-    let path = dir.join("manifest.json");
+    let path = dir.join(crate::atomic::OUTPUT_MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
         path: path.clone(),
         source,
