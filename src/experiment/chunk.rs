@@ -5,12 +5,15 @@
 //! than by the ensemble. Values are stored as raw f64 bits, not text, so statistics computed
 //! from chunks are bit-identical to statistics computed in memory.
 //!
-//! Layout (little-endian): magic `ACCORDC1`; `cells, steps, metrics, n` as u32 and a u8
+//! Layout (little-endian): magic `ACCORDC2`; `cells, steps, metrics, n` as u32 and a u8
 //! states flag; `n` run indices (u32) and `n` seeds (u64); then the values, column-major per
 //! cell — `values[(cell · groups + group) · n + i]` with `group = step · metrics + metric` —
 //! so one metric at one step for every run of a chunk is a single contiguous read; then, with
 //! states, `cells · n + 1` byte offsets (u64) into a blob of encoded nation states (per row:
-//! step u32, nation id as u16 length + UTF-8, capability and each stance as f64 bits).
+//! step u32, nation id as u16 length + UTF-8, capability and each stance as f64 bits);
+//! finally the SHA-256 of everything before it, so a damaged chunk (a flipped byte on a
+//! cluster's scratch disk) is found when the chunk is opened for `--resume` or `merge`,
+//! not turned into wrong statistics.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -18,10 +21,14 @@ use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use crate::error::{Error, Result};
 use crate::model::{RunOutput, StateRow};
 
-const MAGIC: &[u8; 8] = b"ACCORDC1";
+const MAGIC: &[u8; 8] = b"ACCORDC2";
+/// Length of the SHA-256 trailer.
+const DIGEST: u64 = 32;
 /// A signalling NaN, which arithmetic never produces: marks "metric undefined in this run",
 /// kept apart from any NaN a metric could compute.
 const NONE_BITS: u64 = 0x7FF0_0000_0000_0ACC;
@@ -127,6 +134,8 @@ impl ChunkData {
             }
             self.states.iter().for_each(|s| out.extend_from_slice(s));
         }
+        let digest = Sha256::digest(&out);
+        out.extend_from_slice(&digest);
         out
     }
 }
@@ -148,6 +157,23 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Whether the SHA-256 of the first `body` bytes of `file` equals the 32 bytes after them.
+fn digest_matches(file: &mut File, body: u64) -> std::io::Result<bool> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut hasher = Sha256::new();
+    let mut left = body;
+    let mut buf = vec![0u8; 1 << 20];
+    while left > 0 {
+        let n = buf.len().min(left as usize);
+        file.read_exact(&mut buf[..n])?;
+        hasher.update(&buf[..n]);
+        left -= n as u64;
+    }
+    let mut stored = [0u8; DIGEST as usize];
+    file.read_exact(&mut stored)?;
+    Ok(hasher.finalize().as_slice() == stored)
 }
 
 /// A complete chunk file on disk, read lazily: only the header is kept in memory.
@@ -219,9 +245,14 @@ impl ChunkFile {
                 .collect();
             states_at += count as u64 * 8;
         }
-        let expected = states_at + states_offsets.last().copied().unwrap_or(0);
+        let expected = states_at + states_offsets.last().copied().unwrap_or(0) + DIGEST;
         if len != expected {
             return Err(bad(format!("{len} bytes, expected {expected}")));
+        }
+        if !digest_matches(&mut file, len - DIGEST).map_err(|e| Error::io("read", path, e))? {
+            return Err(bad(
+                "its checksum does not match: the file is damaged".into()
+            ));
         }
         Ok(ChunkFile {
             path: path.to_path_buf(),
@@ -447,5 +478,35 @@ mod tests {
                 .contains("shape")
         );
         assert!(ChunkFile::open(&path, shape).is_ok());
+    }
+
+    /// Issue 10 (6): a byte flipped in the middle of a chunk (same length, same header) is
+    /// caught by the checksum instead of becoming a wrong statistic.
+    #[test]
+    fn a_damaged_chunk_is_refused_by_its_checksum() {
+        let shape = ChunkShape {
+            cells: 2,
+            steps: 2,
+            metrics: 2,
+            states: false,
+        };
+        let mut c = ChunkData::new(shape, vec![0, 1], vec![7, 8]);
+        for cell in 0..2 {
+            for i in 0..2 {
+                c.set(
+                    cell,
+                    i,
+                    &output(&[&[Some(0.25), Some(0.5)], &[Some(0.75), None]]),
+                );
+            }
+        }
+        let mut bytes = c.encode();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.bin");
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x5a;
+        std::fs::write(&path, &bytes).unwrap();
+        let e = ChunkFile::open(&path, shape).unwrap_err().to_string();
+        assert!(e.contains("checksum does not match"), "{e}");
     }
 }

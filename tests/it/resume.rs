@@ -46,7 +46,7 @@ fn resume_continues_from_the_kept_chunks_and_refuses_a_different_run() {
     interrupted_store(&shard, &out, &[0, 3]);
     // A chunk cut short by a power loss counts as missing.
     let partial = dir.path().join(".out.partial");
-    std::fs::write(partial.join("chunks/chunk-000001.bin"), b"ACCORDC1 cut").unwrap();
+    std::fs::write(partial.join("chunks/chunk-000001.bin"), b"ACCORDC2 cut").unwrap();
 
     // Without --resume the interrupted run is neither lost nor silently continued.
     accord()
