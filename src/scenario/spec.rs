@@ -4,7 +4,7 @@
 //! identifiers.
 //!
 //! This module knows nothing of the scenario's structs, so the structs (in `types`) can
-//! declare their settable keys next to their fields with [`param_keys!`], and the table of
+//! declare their settable keys next to their fields with `param_keys!`, and the table of
 //! every section (in `keys`) can be built from both without an import cycle.
 
 use serde::{Deserialize, Serialize};
