@@ -85,12 +85,7 @@ fn not_a_folder(path: &Path) -> Error {
 /// `.<name>.<kind>-<pid>-<counter>` next to `final_path`: hidden, so it is not mistaken for an
 /// output, and unique, so concurrent runs never share one.
 fn sibling(final_path: &Path, kind: &str) -> crate::Result<PathBuf> {
-    let name = final_path.file_name().ok_or_else(|| {
-        Error::Usage(format!(
-            "output path `{}` does not name a folder",
-            final_path.display()
-        ))
-    })?;
+    let name = folder_name(final_path)?;
     let mut hidden = OsString::from(".");
     hidden.push(name);
     hidden.push(format!(
@@ -101,10 +96,21 @@ fn sibling(final_path: &Path, kind: &str) -> crate::Result<PathBuf> {
     Ok(final_path.with_file_name(hidden))
 }
 
+/// The last component of an output path; `/` or `..` name no folder accord could create.
+fn folder_name(final_path: &Path) -> crate::Result<&std::ffi::OsStr> {
+    final_path.file_name().ok_or_else(|| {
+        Error::Usage(format!(
+            "output path `{}` does not name a folder",
+            final_path.display()
+        ))
+    })
+}
+
 /// Fails like [`StagedDir::create`] would for `final_path` (an existing folder without
 /// `force`, or a file), without creating anything: lets a long run refuse its output before it
 /// starts rather than after.
 pub fn check_target(final_path: &Path, force: bool) -> crate::Result<()> {
+    folder_name(final_path)?;
     match occupant(final_path)? {
         Occupant::NotFolder => Err(not_a_folder(final_path)),
         Occupant::Folder if !force => Err(Error::OutputExists(final_path.to_path_buf())),
@@ -290,9 +296,14 @@ mod tests {
         let out = root.path().join("out");
         fs::create_dir(&out).unwrap();
         write(&out, "old.csv", "old");
+        write(&out, OUTPUT_MANIFEST, "{}");
         let staged = StagedDir::create(&out, true).unwrap();
         write(staged.path(), "new.csv", "new");
-        assert_eq!(entries(&out), ["old.csv"], "old folder intact until commit");
+        assert_eq!(
+            entries(&out),
+            ["manifest.json", "old.csv"],
+            "old folder intact until commit"
+        );
         staged.commit().unwrap();
         assert_eq!(entries(&out), ["new.csv"]);
         assert_eq!(entries(root.path()), ["out"], "no temp or old folder left");
@@ -344,8 +355,9 @@ mod tests {
         let out = root.path().join("out");
         fs::create_dir(&out).unwrap();
         write(&out, "old.csv", "old");
+        write(&out, OUTPUT_MANIFEST, "{}");
         drop(StagedDir::create(&out, true).unwrap());
-        assert_eq!(entries(&out), ["old.csv"]);
+        assert_eq!(entries(&out), ["manifest.json", "old.csv"]);
         assert_eq!(entries(root.path()), ["out"]);
     }
 
