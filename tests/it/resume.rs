@@ -144,6 +144,8 @@ fn ctrl_c_keeps_finished_chunks_and_the_previous_folder() {
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("keep.txt"), "previous results").unwrap();
+    // A previous accord folder (with its manifest), which `--force` may replace.
+    std::fs::write(out.join("manifest.json"), "{}").unwrap();
     let child = Std::new(assert_cmd::cargo::cargo_bin("accord"))
         .args(["run", "--runs", "200000", "--quiet", "--force", "--out"])
         .arg(&out)
