@@ -7,14 +7,15 @@ use clap::{Subcommand, ValueEnum};
 use crate::charts;
 use crate::experiment::{EffectSteps, Shard};
 use crate::model::StatesMode;
+use crate::scenario::limits::MAX_RUNS;
 
 /// Arguments of `accord run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Runs per arm (overrides `[experiment] runs`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Runs per arm (overrides `[experiment] runs`; at most 100,000,000, as in the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_RUNS as i64))]
     pub runs: Option<u32>,
     /// Master seed (overrides `[experiment] seed`).
     #[arg(long)]
@@ -117,8 +118,8 @@ pub struct SlurmArgs {
     /// CPUs per array task; each task runs with as many worker threads.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub cpus_per_task: u16,
-    /// Runs per arm (overrides `[experiment] runs`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Runs per arm (overrides `[experiment] runs`; at most 100,000,000, as in the file).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=MAX_RUNS as i64))]
     pub runs: Option<u32>,
     /// Master seed (overrides `[experiment] seed`).
     #[arg(long)]

@@ -201,6 +201,15 @@ fn giant_run_count_on_the_command_line_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("1000000000000"));
+    // Within u32 but above the documented limit of 10^8 runs per arm (issue 10: 10).
+    accord()
+        .current_dir(dir.path())
+        .args(["run", "ok.toml", "--quiet", "--runs", "200000000"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("200000000").and(predicate::str::contains("1..=100000000")),
+        );
     assert!(!dir.path().join("output").exists(), "nothing was written");
 }
 
