@@ -563,7 +563,12 @@ pub fn read_sources(dir: &Path) -> Result<Sources> {
     let files = FILES.map(|f| dir.join(f));
     let mut bytes = Vec::new();
     for f in &files {
-        bytes.push(std::fs::read(f).map_err(|e| Error::io("read", f, e))?);
+        // A missing or unreadable source is bad input (exit 2), like a broken scenario.
+        bytes.push(std::fs::read(f).map_err(|source| Error::Unreadable {
+            path: f.clone(),
+            source,
+            hint: String::new(),
+        })?);
     }
     parse_sources(
         &files,

@@ -41,6 +41,14 @@ pub fn write(path: &Path, template: Template, force: bool) -> Result<()> {
             path.display()
         )));
     }
+    // A file where a folder should be is a mistyped path (exit 2), not an I/O failure.
+    if let Some(file) = path.ancestors().skip(1).find(|a| a.is_file()) {
+        return Err(Error::Usage(format!(
+            "`{}` would lie under `{}`, which is a file",
+            path.display(),
+            file.display()
+        )));
+    }
     // Like `cargo new`, a new study may start in a folder that does not exist yet.
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;

@@ -459,3 +459,25 @@ fn a_failing_run_leaves_the_previous_output_folder_untouched() {
         .stderr(predicate::str::contains("`gone.csv` cannot be opened"));
     unchanged(&out, &files);
 }
+
+/// Issue 10 (10): a starter under a file and a missing data folder are bad input (exit 2).
+#[test]
+fn init_under_a_file_and_data_from_a_missing_folder_exit_2() {
+    let dir = tempdir();
+    write(dir.path(), "afile", "");
+    accord()
+        .current_dir(dir.path())
+        .args(["init", "afile/x.toml"])
+        .assert()
+        .code(2)
+        .stderr("error: `afile/x.toml` would lie under `afile`, which is a file\n");
+    accord()
+        .current_dir(dir.path())
+        .args(["data", "world", "--data", "nowhere", "--out", "w.csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cannot read `nowhere/wb_country_classification.csv`: No such file",
+        ));
+    assert!(!dir.path().join("w.csv").exists());
+}
