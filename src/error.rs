@@ -93,7 +93,7 @@ pub enum Error {
     #[error("{0}")]
     StoreRuns(String),
     /// The worker threads could not be started.
-    #[error("cannot start {threads:?} worker threads: {source}")]
+    #[error("cannot start {} worker threads: {source}", show_threads(*.threads))]
     ThreadPool {
         /// The requested number (`None`: one per core).
         threads: Option<usize>,
@@ -136,6 +136,11 @@ pub enum Error {
     /// A chunked run was interrupted: finished chunks are kept for `--resume`.
     #[error("{0}")]
     Paused(String),
+}
+
+/// `4`, or "one per core" when the number was left to rayon.
+fn show_threads(threads: Option<usize>) -> String {
+    threads.map_or_else(|| "one per core".to_string(), |n| n.to_string())
 }
 
 fn render_problems(problems: &[Problem]) -> String {

@@ -57,6 +57,15 @@ fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
 
 /// [`read_table`] with one more column `optional` that may be absent: when present, its field
 /// is appended to every row and the flag is true.
+/// An error opening a CSV file: I/O as I/O, anything else in the csv crate's own words.
+fn open_error(path: &Path, e: csv::Error) -> Error {
+    let text = e.to_string();
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io("read", path, io),
+        _ => bad(path, text),
+    }
+}
+
 fn read_table_with(
     path: &Path,
     columns: &[&str],
@@ -65,10 +74,7 @@ fn read_table_with(
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
-        .map_err(|e| match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io("read", path, io),
-            other => bad(path, format!("{other:?}")),
-        })?;
+        .map_err(|e| open_error(path, e))?;
     let headers = reader
         .headers()
         .map_err(|e| bad(path, e.to_string()))?
@@ -193,10 +199,7 @@ pub(crate) struct PointsTable {
 
 /// Reads `points.csv`: a `point` column, then one column per swept parameter.
 pub(crate) fn read_points(path: &Path) -> Result<PointsTable> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io("read", path, io),
-        other => bad(path, format!("{other:?}")),
-    })?;
+    let mut reader = csv::Reader::from_path(path).map_err(|e| open_error(path, e))?;
     let headers = reader
         .headers()
         .map_err(|e| bad(path, e.to_string()))?

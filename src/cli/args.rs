@@ -9,6 +9,10 @@ use crate::experiment::{EffectSteps, Shard};
 use crate::model::StatesMode;
 use crate::scenario::limits::MAX_RUNS;
 
+/// More worker threads than any machine accord runs on has cores: starting tens of
+/// thousands of threads takes minutes and gains nothing.
+const MAX_THREADS: i64 = 1024;
+
 /// Arguments of `accord run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -20,8 +24,8 @@ pub struct RunArgs {
     /// Master seed (overrides `[experiment] seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores); never changes any output byte.
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads (default: all cores; at most 1,024); never changes any output byte.
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
     /// Output folder (default: `output/<scenario name>`).
     #[arg(long)]

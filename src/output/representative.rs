@@ -26,9 +26,12 @@ const FIXED: [&str; 5] = ["arm", "run", "nation", "gdp", "capability"];
 /// [`Error::Io`] when the file cannot be written.
 pub fn write_representative_states(dir: &Path, scenario: &Scenario) -> Result<()> {
     let path = dir.join(REPRESENTATIVE_STATES);
-    let csv_err = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io("write", &path, io),
-        other => Error::io("write", &path, std::io::Error::other(format!("{other:?}"))),
+    let csv_err = |e: csv::Error| {
+        let text = e.to_string();
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::io("write", &path, io),
+            _ => Error::io("write", &path, std::io::Error::other(text)),
+        }
     };
     let mut w = csv::Writer::from_path(&path).map_err(csv_err)?;
     let mut header = FIXED.to_vec();

@@ -481,3 +481,21 @@ fn init_under_a_file_and_data_from_a_missing_folder_exit_2() {
         ));
     assert!(!dir.path().join("w.csv").exists());
 }
+
+/// Issue 10 (10): `--threads 10000` took 51 s starting threads; it is refused at once.
+#[test]
+fn absurd_thread_counts_are_refused() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "ok.toml",
+        format!("{HEADER}{NATION_X}{NATION_Y}"),
+    );
+    accord()
+        .current_dir(dir.path())
+        .args(["run", "ok.toml", "--quiet", "--threads", "10000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("10000 is not in 1..=1024"));
+    assert!(!dir.path().join("output").exists());
+}
