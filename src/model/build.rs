@@ -213,6 +213,10 @@ pub fn clear_run(world: &mut World) {
     for entity in entities {
         world.despawn(entity);
     }
+    // Standalone bevy_ecs keeps every despawned entity's removal records until trackers are
+    // cleared (bevy's App does it each frame); a reused world that never clears them grows
+    // by every run's nations, which was the memory that grew with ensemble length.
+    world.clear_trackers();
 }
 
 /// The recorder's column for a catalogue column.

@@ -728,3 +728,24 @@ fn quickstart_smoke() {
     assert_eq!(a.states.len(), sc.nation_count());
     assert!(a.metrics.iter().flatten().flatten().all(|v| v.is_finite()));
 }
+
+/// Issue 10 (2): a world reused run after run must not keep the removal records of every
+/// despawned nation; without `clear_trackers` the count below grows with the number of runs.
+#[test]
+fn a_reused_world_forgets_the_removals_of_earlier_runs() {
+    use bevy_ecs::prelude::World;
+
+    use crate::model::components::Stance;
+    use crate::model::resources::NationEntities;
+
+    let mut world = World::new();
+    for _ in 0..50 {
+        let entities = (0..13)
+            .map(|_| world.spawn(Stance(vec![0.5])).id())
+            .collect();
+        world.insert_resource(NationEntities(entities));
+        build::clear_run(&mut world);
+    }
+    let kept = world.removed::<Stance>().count();
+    assert!(kept <= 2 * 13, "{kept} removal records kept after 50 runs");
+}
