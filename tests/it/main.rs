@@ -11,6 +11,7 @@ mod classic;
 mod commands;
 mod determinism;
 mod invariants;
+mod memory;
 mod resume;
 mod streams;
 mod support;
