@@ -96,6 +96,51 @@ fn sibling(final_path: &Path, kind: &str) -> crate::Result<PathBuf> {
     Ok(final_path.with_file_name(hidden))
 }
 
+/// Removes the `.tmp-` and `.old-` siblings of `final_path` that a killed accord left behind:
+/// those whose process no longer runs. Only folders named the way [`sibling`] names them are
+/// touched, so nothing accord did not write is removed. Best effort: a folder that cannot be
+/// removed stays, and the run goes on.
+fn remove_abandoned(final_path: &Path) {
+    let (Some(name), Some(parent)) = (final_path.file_name(), final_path.parent()) else {
+        return;
+    };
+    let dir = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = ["tmp-", "old-"].iter().find_map(|k| {
+            let (pid, counter) = rest.strip_prefix(k)?.split_once('-')?;
+            counter.parse::<u64>().ok()?;
+            pid.parse::<u32>().ok()
+        }) else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (Linux: `/proc/<pid>` exists). Elsewhere every
+/// process is assumed to run, so nothing is removed.
+fn process_runs(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// The last component of an output path; `/` or `..` name no folder accord could create.
 fn folder_name(final_path: &Path) -> crate::Result<&std::ffi::OsStr> {
     final_path.file_name().ok_or_else(|| {
@@ -143,6 +188,7 @@ impl StagedDir {
         if let Some(parent) = final_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
         }
+        remove_abandoned(final_path);
         loop {
             let temp_path = sibling(final_path, "tmp")?;
             match fs::create_dir(&temp_path) {
@@ -325,6 +371,30 @@ mod tests {
         let empty = tmp.path().join("empty");
         fs::create_dir(&empty).unwrap();
         assert!(check_target(&empty, true).is_ok());
+    }
+
+    /// Issue 10 (10): a folder write killed half-way leaves `.out.tmp-PID-N`; the next run
+    /// removes it when that process is gone, and leaves other hidden folders alone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn abandoned_temporary_folders_of_dead_processes_are_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        // A pid above the kernel's maximum (4,194,304) never runs.
+        for stale in [".out.tmp-999999999-0", ".out.old-999999999-3"] {
+            fs::create_dir(root.path().join(stale)).unwrap();
+            write(&root.path().join(stale), "half.csv", "half");
+        }
+        let mine = format!(".out.tmp-{}-77", std::process::id());
+        for kept in [".out.partial", ".other.tmp-999999999-0", mine.as_str()] {
+            fs::create_dir(root.path().join(kept)).unwrap();
+        }
+        let staged = StagedDir::create(&out, false).unwrap();
+        let mut left = entries(root.path());
+        left.retain(|n| !staged.path().ends_with(n));
+        let mut expected = vec![".other.tmp-999999999-0", ".out.partial", mine.as_str()];
+        expected.sort_unstable();
+        assert_eq!(left, expected);
     }
 
     #[test]
