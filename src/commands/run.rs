@@ -103,7 +103,22 @@ pub fn run(args: &RunArgs) -> Result<()> {
     // Ctrl-C, and SIGTERM (what Slurm sends at a job's time limit), stop after the runs in
     // flight. If a handler cannot be installed (e.g. in an embedding program), a signal just
     // kills the process; finished chunks are still on disk for --resume.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    // While the output folder is written (minutes for a large store), a first Ctrl-C only
+    // says so; a second stops, leaving the finished runs in the store for --resume.
+    let writing = Arc::new(AtomicBool::new(false));
+    let warned = AtomicBool::new(false);
+    let in_write = Arc::clone(&writing);
+    let _ = ctrlc::set_handler(move || {
+        if in_write.load(Ordering::Relaxed) && !warned.swap(true, Ordering::Relaxed) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "writing the output folder; press Ctrl-C again to stop (the finished runs stay \
+                 for --resume)"
+            );
+        } else {
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
     let threads = args.threads.map(usize::from);
     let filled = store::fill(&partial, &plan, &missing, threads, &|| bar.inc(1), &stop);
     bar.finish_and_clear();
@@ -127,11 +142,20 @@ pub fn run(args: &RunArgs) -> Result<()> {
         outln!("output: {}", final_path.display())?;
         return Ok(());
     }
-    let set = ChunkSet::open(&[(partial.clone(), plan.clone())])?;
+    writing.store(true, Ordering::Relaxed);
+    let set = ChunkSet::open(&[(partial.clone(), plan.clone())])?.stop_on(Arc::clone(&stop));
     let staged = atomic::StagedDir::create(&out, args.force)?;
     let m = output::manifest_for(&plan, plan.command.clone(), plan.started_at.clone());
     let results =
-        output::write_folder(staged.path(), &set, &scenario, &m, args.effects.all_steps())?;
+        match output::write_folder(staged.path(), &set, &scenario, &m, args.effects.all_steps()) {
+            // Stopped by a second Ctrl-C (whatever the writer made of the interruption): the
+            // staged folder is dropped (removed), and the store is whole, so --resume only
+            // writes the folder again.
+            Err(_) if stop.load(Ordering::Relaxed) => {
+                return Err(store::paused(&partial, &plan, &out, &resume_command()));
+            }
+            other => other?,
+        };
     charts::draw_all(staged.path(), charts::Format::Both)?;
     let final_path = staged.commit()?;
     store::remove(&partial);

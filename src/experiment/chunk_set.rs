@@ -9,6 +9,9 @@ use super::chunk::{ChunkFile, decode_value};
 use super::shard::Shard;
 use super::source::{Layout, RunSource, RunView};
 use super::store::{StoreManifest, chunk_path, read_manifest};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::error::{Error, Result};
 use crate::model::StateRow;
 
@@ -90,6 +93,9 @@ pub struct ChunkSet {
     layout: Layout,
     /// Indexed by shard index.
     stores: Vec<StoreChunks>,
+    /// Set by a signal handler: reads fail with [`Error::Interrupted`], so writing an output
+    /// folder from a large store can be stopped, leaving the store for `--resume`.
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl ChunkSet {
@@ -125,7 +131,23 @@ impl ChunkSet {
         Ok(ChunkSet {
             layout: first.layout(),
             stores: opened,
+            stop: None,
         })
+    }
+
+    /// Makes every later read fail with [`Error::Interrupted`] once `flag` is set.
+    pub fn stop_on(self, flag: Arc<AtomicBool>) -> ChunkSet {
+        ChunkSet {
+            stop: Some(flag),
+            ..self
+        }
+    }
+
+    fn check_stop(&self) -> Result<()> {
+        match &self.stop {
+            Some(flag) if flag.load(Ordering::Relaxed) => Err(Error::Interrupted),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -142,6 +164,7 @@ impl RunSource for ChunkSet {
     }
 
     fn columns(&self, cell: usize, groups: std::ops::Range<usize>) -> Result<Vec<f64>> {
+        self.check_stop()?;
         let runs = self.layout.runs as usize;
         let mut out = vec![f64::NAN; groups.len() * runs];
         for store in &self.stores {
@@ -171,6 +194,7 @@ impl RunSource for ChunkSet {
         let mut cache: Vec<Option<CachedChunk>> = (0..count).map(|_| None).collect();
         let mut row = vec![None; groups];
         for run in 0..self.layout.runs {
+            self.check_stop()?;
             let k = run as usize % count;
             let store = &self.stores[k];
             let local = run / store.shard.count;

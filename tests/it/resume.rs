@@ -183,3 +183,61 @@ fn ctrl_c_keeps_finished_chunks_and_the_previous_folder() {
     // The previous folder, and the hidden store of finished chunks that --resume continues.
     assert_eq!(entries, [".out.partial", "out"]);
 }
+
+/// Issue 10 (7): while the output folder is written, a first Ctrl-C says so and a second
+/// stops cleanly (exit 1), leaving the complete store; `--resume` then only writes the folder.
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_while_writing_the_folder_stops_and_keeps_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("w");
+    let args = [
+        "run", "--runs", "10000", "--states", "all", "--quiet", "--out",
+    ];
+    let child = Std::new(assert_cmd::cargo::cargo_bin("accord"))
+        .args(args)
+        .arg(&out)
+        .arg(quickstart())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The staged folder `.w.tmp-…` appears when writing starts (every run is simulated).
+    let writing = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".w.tmp-"))
+    };
+    while !writing() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let int = || {
+        let sent = Std::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    };
+    int();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    int();
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("writing the output folder; press Ctrl-C again"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chunks are complete and kept"), "{stderr}");
+    assert!(!out.exists());
+    assert!(!writing(), "the staged folder is removed");
+    accord()
+        .args(args)
+        .arg(&out)
+        .arg(quickstart())
+        .arg("--resume")
+        .assert()
+        .success();
+    assert!(out.join("states.csv").is_file());
+}
