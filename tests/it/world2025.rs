@@ -88,11 +88,11 @@ fn data_world_command_writes_the_file_and_names_exclusions() {
         std::fs::read(&out).unwrap(),
         std::fs::read("scenarios/data/world_nations.csv").unwrap()
     );
-    // A missing data folder is a readable error, not a panic.
+    // A missing data folder is bad input with a readable error, not a panic.
     accord()
         .args(["data", "world", "--data", "no/such/dir", "--out"])
         .arg(&out)
         .assert()
-        .failure()
-        .stderr(predicates::str::contains("failed to read"));
+        .code(2)
+        .stderr(predicates::str::contains("cannot read `no/such/dir/"));
 }
