@@ -13,7 +13,6 @@ pub mod replay;
 mod representative;
 mod tables;
 /// The float format lives in the leaf module [`crate::fmt`]; this path stays for the charts.
-pub use crate::fmt as format;
 pub use console::end_of_run_table;
 pub use folder::{Results, write_folder};
 pub use location::{check_merge_output, check_output_location};

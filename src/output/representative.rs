@@ -6,9 +6,9 @@
 
 use std::path::Path;
 
-use super::format::fmt_f64;
 use crate::error::{Error, Result};
 use crate::experiment;
+use crate::fmt::fmt_f64;
 use crate::scenario::Scenario;
 
 /// File name of the representative states, inside an output folder.
