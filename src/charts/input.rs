@@ -107,12 +107,15 @@ fn number(path: &Path, line: usize, column: &str, text: &str) -> Result<f64> {
     if text.is_empty() {
         return Ok(f64::NAN);
     }
-    text.parse().map_err(|_| {
-        bad(
+    // accord writes undefined values as empty cells, never `inf` or `NaN`: such text is not
+    // an accord table, and would stretch or break every axis it reached.
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(bad(
             path,
-            format!("row {line}: `{column}` is `{text}`, not a number"),
-        )
-    })
+            format!("row {line}: `{column}` is `{text}`, not a finite number"),
+        )),
+    }
 }
 
 fn step(path: &Path, line: usize, text: &str) -> Result<u32> {
@@ -298,6 +301,19 @@ mod tests {
         std::fs::write(&path, "arm,step,metric\n").unwrap();
         let err = read_summary(&path).unwrap_err().to_string();
         assert!(err.contains("missing column `mean`"), "{err}");
+        // Issue 10 (10): `inf` and `NaN` are not values accord writes.
+        for text in ["inf", "NaN", "abc"] {
+            std::fs::write(
+                &path,
+                format!("arm,step,metric,mean,ci95_lo,ci95_hi\na,0,m,{text},1,1\n"),
+            )
+            .unwrap();
+            let err = read_summary(&path).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("`mean` is `{text}`, not a finite number")),
+                "{err}"
+            );
+        }
     }
 
     #[test]
