@@ -48,6 +48,20 @@ impl Section {
     pub fn key(&self, name: &str) -> Option<&'static KeyDef> {
         self.keys().find(|k| k.name == name)
     }
+
+    /// The range and default of the number key `name` (`None` when it is not a number key),
+    /// for the readers of the file and of `nations_file` alike.
+    pub fn number(&self, name: &str) -> Option<(std::ops::RangeInclusive<f64>, Option<f64>)> {
+        let k = self.key(name)?;
+        let ValueSpec::Number(lo, hi) = k.value_spec()? else {
+            return None;
+        };
+        let default = match k.default {
+            Dflt::Number(x) => Some(x),
+            _ => None,
+        };
+        Some((lo..=hi, default))
+    }
 }
 
 const fn key(name: &'static str, ty: Ty, default: Dflt, doc: &'static str) -> KeyDef {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::keys::NATION;
 use super::limits;
-use super::spec::{Dflt, Slug, Ty, ValueSpec};
+use super::spec::Slug;
 use super::types::NationSpec;
 use crate::error::Problem;
 
@@ -192,12 +192,9 @@ pub(crate) fn parse(
                 }
             }
         };
-        let mut key = |name: &str| match NATION.key(name).map(|k| (k.ty, k.default)) {
-            Some((Ty::Value(ValueSpec::Number(lo, hi)), Dflt::Number(d))) => {
-                number(name, lo, hi, Some(d))
-            }
-            Some((Ty::Value(ValueSpec::Number(lo, hi)), _)) => number(name, lo, hi, None),
-            _ => None,
+        let mut key = |name: &str| {
+            let (range, default) = NATION.number(name)?;
+            number(name, *range.start(), *range.end(), default)
         };
         let gdp = key("gdp").unwrap_or_default();
         let capability = key("capability").unwrap_or_default();

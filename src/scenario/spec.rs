@@ -213,6 +213,14 @@ impl KeyDef {
         }
     }
 
+    /// The key's scalar range, when it is a scalar.
+    pub fn value_spec(&self) -> Option<ValueSpec> {
+        match self.ty {
+            Ty::Value(spec) => Some(spec),
+            _ => None,
+        }
+    }
+
     /// The same key, settable as a parameter.
     pub const fn param(self, param: Param) -> Self {
         KeyDef { param, ..self }
@@ -302,11 +310,8 @@ pub trait ParamKeys: Copy + PartialEq + 'static {
 
     /// The key's value range.
     fn spec(self) -> ValueSpec {
-        match self.def().ty {
-            Ty::Value(s) => s,
-            // `param_keys!` only declares scalars.
-            _ => ValueSpec::Bool,
-        }
+        // `param_keys!` only declares scalars, so the fallback is never taken.
+        self.def().value_spec().unwrap_or(ValueSpec::Bool)
     }
 
     /// The struct with every key at its table default (fields that are not keys at their

@@ -25,7 +25,7 @@ use super::limits;
 use super::nations_file;
 use super::params::Names;
 use super::reader::{Ctx, Table};
-use super::spec::{Dflt, Slug, Ty, ValueSpec};
+use super::spec::Slug;
 use super::types::*;
 use crate::error::{Error, Problem};
 
@@ -390,15 +390,8 @@ fn number_key(
     section: &keys::Section,
     name: &str,
 ) -> Option<f64> {
-    let k = section.key(name)?;
-    let read = match k.ty {
-        Ty::Value(ValueSpec::Number(lo, hi)) => ctx.number_opt(t, name, lo..=hi),
-        _ => None,
-    };
-    read.or(match k.default {
-        Dflt::Number(x) => Some(x),
-        _ => None,
-    })
+    let (range, default) = section.number(name)?;
+    ctx.number_opt(t, name, range).or(default)
 }
 
 fn list_or_none(items: &[String]) -> String {
