@@ -268,7 +268,14 @@ pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
             dir.display()
         ),
     })?;
-    let m: StoreManifest = serde_json::from_str(&text).map_err(|e| Error::Store {
+    parse_manifest(&text, &path)
+}
+
+/// [`read_manifest`] on the text of `path`: every check, no file access (the fuzz target
+/// `manifest` feeds it arbitrary text).
+pub fn parse_manifest(text: &str, path: &Path) -> Result<StoreManifest> {
+    let path = path.to_path_buf();
+    let m: StoreManifest = serde_json::from_str(text).map_err(|e| Error::Store {
         path: path.clone(),
         problem: format!(
             "is not a shard manifest of accord {} ({e})",
@@ -288,7 +295,7 @@ pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
     struct Checksum {
         sha256: Option<String>,
     }
-    let stored = serde_json::from_str::<Checksum>(&text)
+    let stored = serde_json::from_str::<Checksum>(text)
         .ok()
         .and_then(|c| c.sha256);
     if stored.as_deref() != Some(sha256_hex(manifest_text(&m, &path)?.as_bytes()).as_str()) {
@@ -297,6 +304,16 @@ pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
             problem: "does not match its checksum: it was edited or damaged since accord wrote \
                       it; run that shard again"
                 .to_string(),
+        });
+    }
+    let problems = crate::scenario::check::problems(&m.scenario);
+    if !problems.is_empty() {
+        return Err(Error::Store {
+            path,
+            problem: format!(
+                "holds a scenario that would not load from a file: {}",
+                problems.join("; ")
+            ),
         });
     }
     Ok(m)

@@ -44,12 +44,19 @@ pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
         source,
         hint: "; is this an accord output folder?".to_string(),
     })?;
+    parse_manifest(&text, &path)
+}
+
+/// [`read_manifest`] on the text of `path`: every check, no file access (the fuzz target
+/// `manifest` feeds it arbitrary text).
+pub fn parse_manifest(text: &str, path: &Path) -> Result<ManifestInfo> {
+    let path = path.to_path_buf();
     let bad = |what: &str| Error::InputFile {
         path: path.clone(),
         problem: format!("is not a valid accord manifest: {what}"),
     };
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
+        serde_json::from_str(text).map_err(|e| bad(&format!("invalid JSON ({e})")))?;
     let accord_version = value
         .get("accord_version")
         .and_then(serde_json::Value::as_str)

@@ -18,11 +18,10 @@ fn interrupted_store(shard: &Path, out: &Path, keep: &[u32]) {
         out.file_name().unwrap().to_string_lossy()
     ));
     std::fs::rename(shard, &partial).unwrap();
-    let manifest = partial.join("shard.json");
-    let mut m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
-    m.as_object_mut().unwrap().remove("finished_at");
-    std::fs::write(&manifest, m.to_string()).unwrap();
+    // Through the store's own writer, which keeps the manifest's checksum right.
+    let mut m = accord::experiment::store::read_manifest(&partial).unwrap();
+    m.finished_at = None;
+    accord::experiment::store::write_manifest(&partial, &m).unwrap();
     for entry in std::fs::read_dir(partial.join("chunks")).unwrap() {
         let path = entry.unwrap().path();
         let c: u32 = path.file_stem().unwrap().to_string_lossy()[6..]

@@ -54,10 +54,11 @@ fn folder(dir: &Path, params: &[&str], values: &[Vec<f64>], missing: &[usize]) -
                         (0.8 - 0.4 * s / row.len() as f64 - 0.1 * a as f64 + 0.05 * m as f64)
                             .clamp(0.0, 1.0)
                     };
-                    let mean = if *metric == "members_waico" {
-                        (10.0 * mean).round() * a as f64
-                    } else {
-                        mean
+                    // Each metric within its range (plot refuses a mean it cannot take).
+                    let mean = match *metric {
+                        "members_waico" => (10.0 * mean).round() * a as f64,
+                        "effective_blocs" => 1.0 + 4.0 * mean,
+                        _ => mean,
                     };
                     let (lo, hi) = (mean - 0.04, mean + 0.04);
                     writeln!(
