@@ -1,4 +1,7 @@
 //! Statistics that depend on nothing else in the crate: a leaf any module may use (the stance
-//! chart projects stances with [`pca`]) without pulling in the model or the experiment.
+//! chart projects stances with [`pca`]; `sobol` sweeps draw their base samples from
+//! [`sobol_sequence`]) without pulling in the model or the experiment.
 
+mod joe_kuo;
 pub mod pca;
+pub mod sobol_sequence;
