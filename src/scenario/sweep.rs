@@ -72,6 +72,9 @@ pub fn latin_hypercube(ranges: &[(f64, f64)], samples: usize, seed: u64) -> Vec<
     points
 }
 
+/// Rows of points, one `Vec` of parameter values per point.
+pub type Matrix = Vec<Vec<f64>>;
+
 /// `x` in [0, 1] mapped to `[lo, hi]` (clamped, so `x = 1` is `hi` exactly).
 fn scale(x: f64, (lo, hi): (f64, f64)) -> f64 {
     (lo + (hi - lo) * x).clamp(lo, hi)
@@ -81,7 +84,7 @@ fn scale(x: f64, (lo, hi): (f64, f64)) -> f64 {
 /// the first `samples` points of a `2d`-dimensional Sobol' sequence, Owen-scrambled with one
 /// 32-bit seed per dimension drawn from the master seed; `(A, B)` are its first and last `d`
 /// coordinates. `None` when `2d` exceeds the embedded direction numbers.
-pub fn saltelli_base(d: usize, samples: u32, seed: u64) -> Option<(Vec<Vec<f64>>, Vec<Vec<f64>>)> {
+pub fn saltelli_base(d: usize, samples: u32, seed: u64) -> Option<(Matrix, Matrix)> {
     let sequence = SobolSequence::new(2 * d)?;
     let mut rng = sweep_rng(seed, SOBOL_STREAM);
     let seeds: Vec<u32> = (0..2 * d).map(|_| rng.random::<u32>()).collect();
