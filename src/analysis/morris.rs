@@ -34,14 +34,14 @@ pub fn elementary_effects(x: &[Vec<f64>], y: &[f64], delta: f64) -> Option<Vec<V
     }
     let r = x.len() / size;
     let mut ee = vec![vec![0.0; r]; d];
-    for t in 0..r {
-        for k in t * size..(t + 1) * size - 1 {
-            for j in 0..d {
-                let dy = y[k + 1] - y[k];
-                if x[k + 1][j] > x[k][j] {
-                    ee[j][t] += dy / delta;
-                } else if x[k + 1][j] < x[k][j] {
-                    ee[j][t] -= dy / delta;
+    for (t, (xs, ys)) in x.chunks(size).zip(y.chunks(size)).enumerate() {
+        for k in 0..d {
+            let dy = ys[k + 1] - ys[k];
+            for (j, e) in ee.iter_mut().enumerate() {
+                if xs[k + 1][j] > xs[k][j] {
+                    e[t] += dy / delta;
+                } else if xs[k + 1][j] < xs[k][j] {
+                    e[t] -= dy / delta;
                 }
             }
         }
@@ -84,7 +84,8 @@ mod tests {
         let d = 2.0 / 3.0;
         let mut rows = Vec::new();
         // Each: a start and the order of moves with their signs.
-        let plans: [([f64; 3], [(usize, f64); 3]); 4] = [
+        type Plan = ([f64; 3], [(usize, f64); 3]);
+        let plans: [Plan; 4] = [
             ([0.0, 0.0, 0.0], [(0, d), (1, d), (2, d)]),
             ([t, 1.0, 0.0], [(1, -d), (2, d), (0, d)]),
             ([1.0, t, 1.0], [(2, -d), (0, -d), (1, d)]),

@@ -60,7 +60,7 @@ pub fn sobol_indices(y: &[f64], d: usize, second_order: bool, seed: u64) -> Opti
     };
     let m = resample::mean(y);
     let sd = resample::pvar(y).sqrt();
-    if !(sd > 0.0) || resample::ptp(y) <= f64::EPSILON {
+    if sd.is_nan() || sd <= 0.0 || resample::ptp(y) <= f64::EPSILON {
         return Some(SobolIndices {
             s1: vec![Estimate::ZERO; d],
             st: vec![Estimate::ZERO; d],
