@@ -351,10 +351,19 @@ fn scatter<DB: DrawingBackend>(
         .max_light_lines(1)
         .axis_style(AXIS_INK)
         .draw()?;
+    // Labels of points that (nearly) coincide are stacked upwards instead of overprinted.
+    let mut placed: Vec<(i32, i32)> = Vec::new();
     for (i, (name, x, y)) in pts.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
         chart.draw_series([Circle::new((*x, *y), 7, colour.filled())])?;
-        let (px, py) = chart.backend_coord(&(*x, *y));
+        let (px, mut py) = chart.backend_coord(&(*x, *y));
+        while placed
+            .iter()
+            .any(|&(qx, qy)| (qx - px).abs() < 120 && (qy - py).abs() < TICK_PX as i32 + 2)
+        {
+            py -= TICK_PX as i32 + 4;
+        }
+        placed.push((px, py));
         let (ax, ay) = area.get_base_pixel();
         let anchor = if *x > 0.6 * xm {
             Pos::new(HPos::Right, VPos::Bottom)
