@@ -294,8 +294,8 @@ const METHOD_KEYS: &[(&str, &[&str])] = &[
 ];
 
 /// Reads `samples`, `second_order`, `trajectories` and `levels` as `method` takes them, and
-/// refuses those it does not take (reported, but reading goes on so the params are checked
-/// too).
+/// refuses those it does not take. Problems are reported, but reading goes on (with the value
+/// as given) so the params are checked too; the load fails on any problem.
 fn read_options(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, method: &str) -> Option<Options> {
     for (name, methods) in METHOD_KEYS {
         if let Some(v) = t.get(name).filter(|_| !methods.contains(&method)) {
@@ -343,7 +343,6 @@ fn read_options(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, method: &str) -> Option<Op
                          of two (the Sobol' sequence is balanced only at powers of two): {near}"
                     ),
                 );
-                return None;
             }
             let second = match t.get("second_order") {
                 Some(v) => match ctx.spec_value(v, &t.key("second_order"), ValueSpec::Bool)? {
@@ -370,7 +369,6 @@ fn read_options(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, method: &str) -> Option<Op
                                 p + 1
                             ),
                         );
-                        return None;
                     }
                     p
                 }
