@@ -636,7 +636,7 @@ pub static SWEEP: Section = Section {
         key(
             "levels",
             num(ValueSpec::Integer(2, MAX_MORRIS_LEVELS)),
-            Dflt::Number(4.0),
+            Dflt::Integer(4),
             "`morris` only: grid levels p (even); the step is Δ = p/(2(p−1)).",
         ),
     ]],
