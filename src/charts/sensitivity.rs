@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::figure::{Figure, Format, clip, draw_ticks, file_stem, render, tick};
-use super::input::{Meta, ordered, read_meta};
+use super::input::{ordered, read_meta};
 use super::theme::{
     AXIS_DESC_PX, AXIS_INK, GRID_BOLD, GRID_LIGHT, MARGIN, PALETTE, PANEL_TITLE_PX, TICK_PX,
     TITLE_PX, WIDTH, fitting_size, font, text_width,
@@ -20,8 +20,8 @@ use crate::metrics::catalogue;
 /// One row of `sensitivity.csv`, as the charts need it.
 #[derive(Clone, Debug, PartialEq)]
 struct Record {
-    /// `<arm>` or `<arm> − <reference>`-style panel name: arm and outcome.
     arm: String,
+    /// `level` or `effect`.
     outcome: String,
     metric: String,
     param: String,
@@ -89,7 +89,7 @@ pub fn draw_sensitivity(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
             if morris { "morris" } else { "sensitivity" },
             file_stem(&metric)
         ));
-        written.extend(draw(&panels, &title, morris, &meta, &stem, format)?);
+        written.extend(draw(&panels, &title, morris, &stem, format)?);
     }
     Ok(written)
 }
@@ -164,7 +164,6 @@ fn draw(
     panels: &[Panel],
     title: &str,
     morris: bool,
-    _meta: &Meta,
     stem: &Path,
     format: Format,
 ) -> Result<Vec<PathBuf>> {
