@@ -13,7 +13,8 @@
 //! - Leaves, used by anything: [`error`], [`seed`] (per-run seeds), [`fmt`] (the CSV float
 //!   format, escaping of user text), [`provenance`] (what produced a result: engine, input
 //!   hashes, seed, runs, command), [`atomic`] (output folders that appear whole or not at
-//!   all) and [`stats`] (pure statistics such as PCA).
+//!   all), [`stats`] (pure statistics such as PCA and the Sobol' sequence) and [`analysis`]
+//!   (sensitivity estimators over plain arrays).
 //! - [`scenario`] (input, validated) ← [`metrics`] (pure functions) ← [`model`] (simulation,
 //!   no I/O) ← [`experiment`] (ensembles, statistics, and the chunk stores behind `run`,
 //!   `--resume`, shards and `merge`) ← [`output`] (the output folder's files, replay, the
@@ -25,6 +26,7 @@
 //!   load, call the library, print; and `main`) ← the `accord` binary.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod atomic;
 pub mod charts;
 pub mod cli;

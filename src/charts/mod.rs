@@ -11,6 +11,7 @@ mod effects;
 mod figure;
 mod input;
 mod output_dir;
+mod sensitivity;
 mod stances;
 mod sweep;
 mod theme;
@@ -18,4 +19,5 @@ mod time_series;
 
 pub use figure::Format;
 pub use output_dir::draw_all;
+pub use sensitivity::draw_sensitivity;
 pub use time_series::{Band, time_series};

@@ -23,7 +23,9 @@ use crate::metrics::{PRIMARY, catalogue};
 ///   (final-step headline metrics against a single swept parameter, a line per arm with its
 ///   95 % band) or `sweep_<p1>_<p2>` (final-step fragmentation over two parameters: a heatmap
 ///   per arm for a two-parameter grid, a scatter for a Latin hypercube; none for grids of
-///   three or more parameters).
+///   three or more parameters);
+/// - with `sensitivity.csv` (a `sobol` or `morris` sweep): `sensitivity_<metric>` or
+///   `morris_<metric>` (see `charts::sensitivity`).
 ///
 /// With a sweep, the time-series charts, membership and the forest plot show sweep point 0
 /// only, and say so in their titles: overlaying every point's bands would be unreadable, and
@@ -145,6 +147,7 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
             format,
         )?);
     }
+    written.extend(super::sensitivity::draw_sensitivity(dir, format)?);
     Ok(written)
 }
 

@@ -51,6 +51,11 @@ pub enum Command {
     },
     /// Redraw every chart of an output folder from its CSV files.
     Plot(PlotArgs),
+    /// Recompute sensitivity.csv (and its charts) of a `sobol` or `morris` sweep's output folder.
+    Analyze {
+        /// An output folder written by `accord run` or `accord merge`.
+        output_dir: PathBuf,
+    },
     /// Describe a scenario's model as Markdown in the ODD protocol's order.
     Describe {
         /// The scenario file (TOML).

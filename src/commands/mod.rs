@@ -41,6 +41,7 @@ pub(crate) fn write_stdout(text: &str) -> Result<()> {
         })
 }
 
+pub mod analyze;
 pub mod data;
 pub mod describe;
 pub mod init;
@@ -86,6 +87,7 @@ pub fn dispatch(command: Command) -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Data(cmd) => data::run(&cmd),
         Command::Plot(args) => plot::run(&args),
+        Command::Analyze { output_dir } => analyze::run(&output_dir),
         Command::Replay {
             output_dir,
             arm,

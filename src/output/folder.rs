@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use super::manifest::{self, Manifest};
-use super::{representative, tables};
+use super::{representative, sensitivity, tables};
 use crate::error::Result;
 use crate::experiment::{self, EffectRow, RunSource, SummaryRow};
 use crate::scenario::Scenario;
@@ -55,6 +55,12 @@ pub fn write_folder(
     }
     if let Some(sweep) = &scenario.sweep {
         tables::write_points(&dir.join("points.csv"), sweep)?;
+    }
+    if sensitivity::has_sensitivity(scenario) {
+        let reference = scenario.experiment.reference;
+        let series = sensitivity::series_from_rows(&layout, reference, &summary, &effects);
+        let path = dir.join(sensitivity::SENSITIVITY);
+        sensitivity::write_sensitivity(&path, scenario, &layout, &series)?;
     }
     manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), m)?;
     // With a sweep, representative states are those of sweep point 0.

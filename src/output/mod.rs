@@ -11,6 +11,7 @@ mod location;
 pub mod manifest;
 pub mod replay;
 mod representative;
+pub mod sensitivity;
 mod tables;
 /// The float format lives in the leaf module [`crate::fmt`]; this path stays for the charts.
 pub use console::end_of_run_table;

@@ -207,12 +207,30 @@ pub fn describe(s: &Scenario) -> String {
             SweepMethod::Grid => "a grid (the cartesian product of the listed values)".to_string(),
             SweepMethod::LatinHypercube { samples, ranges } => format!(
                 "a Latin hypercube of {samples} points drawn from the master seed over {}",
-                w.params
-                    .iter()
-                    .zip(ranges)
-                    .map(|(p, (lo, hi))| format!("`{p}` ∈ [{lo}, {hi}]"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                ranges_text(&w.params, ranges)
+            ),
+            SweepMethod::Sobol {
+                samples,
+                second_order,
+                ranges,
+            } => format!(
+                "a Saltelli design for Sobol' indices (base sample size {samples}{}, from a \
+                 Sobol' sequence scrambled from the master seed) over {}",
+                if *second_order {
+                    ", with second-order rows"
+                } else {
+                    ""
+                },
+                ranges_text(&w.params, ranges)
+            ),
+            SweepMethod::Morris {
+                trajectories,
+                levels,
+                ranges,
+            } => format!(
+                "{trajectories} Morris trajectories on a grid of {levels} levels, drawn from the \
+                 master seed, over {}",
+                ranges_text(&w.params, ranges)
             ),
         };
         let _ = writeln!(
@@ -380,4 +398,14 @@ pub fn describe(s: &Scenario) -> String {
         crate::scenario::docs::settings_table(s)
     );
     o
+}
+
+/// `` `p` ∈ [lo, hi] `` for each swept parameter, comma-separated.
+fn ranges_text(params: &[String], ranges: &[(f64, f64)]) -> String {
+    params
+        .iter()
+        .zip(ranges)
+        .map(|(p, (lo, hi))| format!("`{p}` ∈ [{lo}, {hi}]"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

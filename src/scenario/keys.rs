@@ -88,8 +88,12 @@ pub const EVENT_KIND_KEYS: &[(&str, &[&str])] = &[
     ("set", &["path", "value"]),
 ];
 /// `[sweep] method` values.
-pub const SWEEP_METHODS: &[&str] = &["grid", "latin_hypercube"];
-/// Keys of a `latin_hypercube` parameter's range.
+pub const SWEEP_METHODS: &[&str] = &["grid", "latin_hypercube", "sobol", "morris"];
+/// The `[sweep]` methods that take `{ min, max }` ranges of continuous parameters.
+pub const RANGE_METHODS: &[&str] = &["latin_hypercube", "sobol", "morris"];
+/// The largest Morris `levels` accepted.
+pub const MAX_MORRIS_LEVELS: u64 = 1000;
+/// Keys of a `latin_hypercube`, `sobol` or `morris` parameter's range.
 pub const RANGE_KEYS: &[&str] = &["min", "max"];
 /// The largest side of a lattice network that fits the nation limit.
 pub const MAX_LATTICE_SIDE: u64 = (limits::MAX_NATIONS as u64).isqrt();
@@ -220,7 +224,7 @@ pub static TOP: Section = Section {
             "sweep",
             Ty::Table("sweep"),
             Dflt::Other("none"),
-            "Parameter sweep: every arm is simulated at every point (grid or Latin hypercube).",
+            "Parameter sweep: every arm is simulated at every point (grid, Latin hypercube, or a `sobol` or `morris` sensitivity design).",
         ),
     ]],
 };
@@ -603,19 +607,37 @@ pub static SWEEP: Section = Section {
             "method",
             num(ValueSpec::Choice(SWEEP_METHODS)),
             Dflt::Required,
-            "`grid`: the cartesian product of the listed values (first parameter slowest); `latin_hypercube`: `samples` points, one per stratum of each range, drawn from the master seed.",
+            "`grid`: the cartesian product of the listed values (first parameter slowest); `latin_hypercube`: `samples` points, one per stratum of each range, drawn from the master seed; `sobol`: a Saltelli design for Sobol' indices (N(D+2) points, or N(2D+2) with `second_order`, in SALib's order) from a scrambled Sobol' sequence; `morris`: `trajectories` elementary-effects trajectories of D+1 points. `sobol` and `morris` write `sensitivity.csv`.",
         ),
         key(
             "params",
             Ty::Shape(Shape::SweepParams),
             Dflt::Required,
-            "Swept parameter paths (as in arms' `set`): a list of values for `grid`, `{ min = …, max = … }` for `latin_hypercube`.",
+            "Swept parameter paths (as in arms' `set`): a list of values for `grid`, `{ min = …, max = … }` for `latin_hypercube`, `sobol` and `morris` (continuous parameters only; at least 2 for `sobol` and `morris`).",
         ),
         key(
             "samples",
             num(ValueSpec::Integer(1, limits::MAX_SWEEP_POINTS as u64)),
-            Dflt::Other("required with `latin_hypercube`"),
-            "Number of points of a `latin_hypercube` sweep.",
+            Dflt::Other("required with `latin_hypercube` and `sobol`"),
+            "Number of points of a `latin_hypercube` sweep; the base sample size N of a `sobol` design (a power of two, at least 2).",
+        ),
+        key(
+            "second_order",
+            num(ValueSpec::Bool),
+            Dflt::Bool(false),
+            "`sobol` only: add the B_A rows for second-order indices S2.",
+        ),
+        key(
+            "trajectories",
+            num(ValueSpec::Integer(2, limits::MAX_SWEEP_POINTS as u64)),
+            Dflt::Other("required with `morris`"),
+            "`morris` only: number of trajectories r.",
+        ),
+        key(
+            "levels",
+            num(ValueSpec::Integer(2, MAX_MORRIS_LEVELS)),
+            Dflt::Integer(4),
+            "`morris` only: grid levels p (even); the step is Δ = p/(2(p−1)).",
         ),
     ]],
 };

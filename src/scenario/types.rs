@@ -73,6 +73,25 @@ pub enum SweepMethod {
         /// `[min, max]` of each swept parameter, in `params` order.
         ranges: Vec<(f64, f64)>,
     },
+    /// A Saltelli design for Sobol' indices, in SALib's row order (see
+    /// [`crate::scenario::sweep::saltelli_rows`]), drawn from the master seed only.
+    Sobol {
+        /// Base sample size N (a power of two).
+        samples: u32,
+        /// Whether the B_A rows for second-order indices are included.
+        second_order: bool,
+        /// `[min, max]` of each swept parameter, in `params` order.
+        ranges: Vec<(f64, f64)>,
+    },
+    /// Morris elementary-effects trajectories of D + 1 points each, drawn from the master seed.
+    Morris {
+        /// Number of trajectories r.
+        trajectories: u32,
+        /// Grid levels p (even).
+        levels: u32,
+        /// `[min, max]` of each swept parameter, in `params` order.
+        ranges: Vec<(f64, f64)>,
+    },
 }
 
 /// `[experiment]`.

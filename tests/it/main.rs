@@ -13,6 +13,7 @@ mod determinism;
 mod invariants;
 mod memory;
 mod resume;
+mod sensitivity;
 mod streams;
 mod support;
 mod sweep;

@@ -1,14 +1,16 @@
-//! `[sweep]`: resolves every point of a grid or Latin hypercube at load time.
+//! `[sweep]`: resolves every point of a grid, Latin hypercube, `sobol` or `morris` design at
+//! load time.
 
 use toml::de::{DeTable, DeValue};
 
 use super::Refs;
 use super::arms::{param_value, resolve_path};
-use crate::scenario::keys::{RANGE_KEYS, SWEEP, SWEEP_METHODS};
+use crate::scenario::keys::{MAX_MORRIS_LEVELS, RANGE_KEYS, RANGE_METHODS, SWEEP, SWEEP_METHODS};
 use crate::scenario::reader::{Ctx, Table, Value, describe, join};
 use crate::scenario::spec::{ParamValue, ValueSpec};
 use crate::scenario::types::*;
 use crate::scenario::{limits, params, sweep};
+use crate::stats::sobol_sequence::MAX_DIMENSIONS;
 
 /// Flattens `params = { a.b = [..] }` and `params = { "a.b" = [..] }` alike; a table with a
 /// `min` or `max` key is a Latin hypercube range, not nesting.
@@ -45,28 +47,8 @@ pub(super) fn read_sweep(
             return None;
         }
     };
-    let lhs = method == "latin_hypercube";
-    let samples = if lhs {
-        match t.get("samples") {
-            Some(s) => {
-                Some(ctx.integer_value(s, "sweep.samples", 1..=limits::MAX_SWEEP_POINTS as u64)?)
-            }
-            None => {
-                ctx.missing(&t, "samples");
-                return None;
-            }
-        }
-    } else {
-        if let Some(s) = t.get("samples") {
-            ctx.error(
-                &s.span(),
-                "sweep.samples",
-                "only applies to `method = \"latin_hypercube\"`; a grid has one point per \
-                 combination of the listed values",
-            );
-        }
-        None
-    };
+    let ranged = RANGE_METHODS.contains(&method.as_str());
+    let options = read_options(ctx, &t, &method)?;
     let Some(pv) = t.get("params") else {
         ctx.missing(&t, "params");
         return None;
@@ -77,7 +59,7 @@ pub(super) fn read_sweep(
             "sweep.params",
             format!(
                 "expected a table of `\"path\" = {}`, found {}",
-                if lhs {
+                if ranged {
                     "{ min = …, max = … }"
                 } else {
                     "[values…]"
@@ -131,8 +113,8 @@ pub(super) fn read_sweep(
                 ok = false;
             }
         }
-        if lhs {
-            match read_range(ctx, refs, &path, &text, value, &key) {
+        if ranged {
+            match read_range(ctx, refs, &path, &text, value, &key, &method) {
                 Some(r) => ranges.push(r),
                 None => ok = false,
             }
@@ -171,9 +153,24 @@ pub(super) fn read_sweep(
         path: params[j].1.clone(),
         value,
     };
-    let (method, points) = match samples {
-        Some(n) => {
-            let values = sweep::latin_hypercube(&ranges, n as usize, seed);
+    let random = match options {
+        Options::Grid => None,
+        Options::LatinHypercube(samples) => Some(SweepMethod::LatinHypercube { samples, ranges }),
+        Options::Sobol(samples, second_order) => Some(SweepMethod::Sobol {
+            samples,
+            second_order,
+            ranges,
+        }),
+        Options::Morris(trajectories, levels) => Some(SweepMethod::Morris {
+            trajectories,
+            levels,
+            ranges,
+        }),
+    };
+    let (method, points) = match random {
+        Some(design) => {
+            check_design_size(ctx, &design, &pv.span(), params.len())?;
+            let values = design.draw(seed)?;
             let points = values
                 .into_iter()
                 .map(|xs| {
@@ -183,13 +180,7 @@ pub(super) fn read_sweep(
                         .collect()
                 })
                 .collect();
-            (
-                SweepMethod::LatinHypercube {
-                    samples: n as u32,
-                    ranges,
-                },
-                points,
-            )
+            (design, points)
         }
         None => {
             let sizes: Vec<usize> = grid_values.iter().map(Vec::len).collect();
@@ -246,6 +237,7 @@ fn read_range(
     text: &str,
     value: &Value<'_>,
     key: &str,
+    method: &str,
 ) -> Option<(f64, f64)> {
     let (lo, hi) = match params::spec(path, refs.steps) {
         ValueSpec::Number(lo, hi) => (lo, hi),
@@ -254,8 +246,8 @@ fn read_range(
                 &value.span(),
                 key,
                 format!(
-                    "`{text}` takes {other}, but `latin_hypercube` samples continuous numbers \
-                     only; sweep it with `method = \"grid\"`"
+                    "`{text}` takes {other}, but `{method}` samples continuous numbers only; \
+                     sweep it with `method = \"grid\"`"
                 ),
             );
             return None;
@@ -281,4 +273,171 @@ fn read_range(
         return None;
     }
     Some((min, max))
+}
+
+/// The method's own keys, read.
+enum Options {
+    Grid,
+    LatinHypercube(u32),
+    /// Base sample size N, second order.
+    Sobol(u32, bool),
+    /// Trajectories, levels.
+    Morris(u32, u32),
+}
+
+/// Which method each method-specific key belongs to.
+const METHOD_KEYS: &[(&str, &[&str])] = &[
+    ("samples", &["latin_hypercube", "sobol"]),
+    ("second_order", &["sobol"]),
+    ("trajectories", &["morris"]),
+    ("levels", &["morris"]),
+];
+
+/// Reads `samples`, `second_order`, `trajectories` and `levels` as `method` takes them, and
+/// refuses those it does not take. Problems are reported, but reading goes on (with the value
+/// as given) so the params are checked too; the load fails on any problem.
+fn read_options(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, method: &str) -> Option<Options> {
+    for (name, methods) in METHOD_KEYS {
+        if let Some(v) = t.get(name).filter(|_| !methods.contains(&method)) {
+            let takes = methods
+                .iter()
+                .map(|m| format!("`method = \"{m}\"`"))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let why = if method == "grid" {
+                "; a grid has one point per combination of the listed values"
+            } else {
+                ""
+            };
+            ctx.error(
+                &v.span(),
+                &t.key(name),
+                format!("only applies to {takes}, but the method is `{method}`{why}"),
+            );
+        }
+    }
+    let required = |ctx: &mut Ctx<'_>, name: &str, range| match t.get(name) {
+        Some(v) => ctx.integer_value(v, &t.key(name), range),
+        None => {
+            ctx.missing(t, name);
+            None
+        }
+    };
+    let max = limits::MAX_SWEEP_POINTS as u64;
+    let options = match method {
+        "latin_hypercube" => Options::LatinHypercube(required(ctx, "samples", 1..=max)? as u32),
+        "sobol" => {
+            let n = required(ctx, "samples", 1..=max)?;
+            if n < 2 || !n.is_power_of_two() {
+                let below = 1u64 << (63 - n.leading_zeros());
+                let near = if n < 2 {
+                    "use 2 or more".to_string()
+                } else {
+                    format!("use {below} or {}", below * 2)
+                };
+                ctx.error(
+                    &t.get("samples")?.span(),
+                    &t.key("samples"),
+                    format!(
+                        "is `{n}`, but the base sample size of a `sobol` design must be a power \
+                         of two (the Sobol' sequence is balanced only at powers of two): {near}"
+                    ),
+                );
+            }
+            let second = match t.get("second_order") {
+                Some(v) => match ctx.spec_value(v, &t.key("second_order"), ValueSpec::Bool)? {
+                    ParamValue::Bool(b) => b,
+                    _ => return None,
+                },
+                None => false,
+            };
+            Options::Sobol(n as u32, second)
+        }
+        "morris" => {
+            let r = required(ctx, "trajectories", 2..=max)?;
+            let p = match t.get("levels") {
+                Some(v) => {
+                    let p = ctx.integer_value(v, &t.key("levels"), 2..=MAX_MORRIS_LEVELS)?;
+                    if p % 2 == 1 {
+                        ctx.error(
+                            &v.span(),
+                            &t.key("levels"),
+                            format!(
+                                "is `{p}`, but Morris levels must be even (so that Δ = p/(2(p−1)) \
+                                 pairs every level with another): use {} or {}",
+                                p - 1,
+                                p + 1
+                            ),
+                        );
+                    }
+                    p
+                }
+                None => 4,
+            };
+            Options::Morris(r as u32, p as u32)
+        }
+        _ => Options::Grid,
+    };
+    Some(options)
+}
+
+/// Refuses a `sobol` or `morris` design with fewer than 2 parameters, too many for the
+/// Sobol' direction numbers, or more points than the sweep limit.
+fn check_design_size(
+    ctx: &mut Ctx<'_>,
+    design: &SweepMethod,
+    span: &std::ops::Range<usize>,
+    d: usize,
+) -> Option<()> {
+    let (name, points) = match design {
+        SweepMethod::Sobol {
+            samples,
+            second_order,
+            ..
+        } => {
+            let per = if *second_order { 2 * d + 2 } else { d + 2 };
+            ("sobol", u64::from(*samples) * per as u64)
+        }
+        SweepMethod::Morris { trajectories, .. } => {
+            ("morris", u64::from(*trajectories) * (d as u64 + 1))
+        }
+        _ => return Some(()),
+    };
+    if d < 2 {
+        ctx.error(
+            span,
+            "sweep.params",
+            format!(
+                "a `{name}` design needs at least 2 parameters, but {d} is swept; sensitivity \
+                 indices compare parameters (sweep one parameter with `latin_hypercube` or \
+                 `grid`)"
+            ),
+        );
+        return None;
+    }
+    let max_params = MAX_DIMENSIONS / 2;
+    if name == "sobol" && d > max_params {
+        ctx.error(
+            span,
+            "sweep.params",
+            format!(
+                "a `sobol` design takes at most {max_params} parameters (the embedded Joe–Kuo \
+                 direction numbers cover {MAX_DIMENSIONS} dimensions, two per parameter), but \
+                 {d} are swept"
+            ),
+        );
+        return None;
+    }
+    if points > limits::MAX_SWEEP_POINTS as u64 {
+        ctx.error(
+            span,
+            "sweep.params",
+            format!(
+                "the `{name}` design has {points} points, more than the limit of {}",
+                limits::MAX_SWEEP_POINTS
+            ),
+        );
+        return None;
+    }
+    Some(())
 }
