@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod args;
 
-use args::{DataCommand, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
+use args::{DataCommand, DiscoverArgs, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
 
 /// accord: policy-alignment simulations of AI governance.
 #[derive(Debug, Parser)]
@@ -51,6 +51,9 @@ pub enum Command {
     },
     /// Redraw every chart of an output folder from its CSV files.
     Plot(PlotArgs),
+    /// Find the region of a sweep's parameters where an arm's outcome passes a threshold
+    /// (PRIM scenario discovery); writes `<OUTPUT_DIR>/discovery/`.
+    Discover(DiscoverArgs),
     /// Describe a scenario's model as Markdown in the ODD protocol's order.
     Describe {
         /// The scenario file (TOML).

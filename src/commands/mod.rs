@@ -43,6 +43,7 @@ pub(crate) fn write_stdout(text: &str) -> Result<()> {
 
 pub mod data;
 pub mod describe;
+pub mod discover;
 pub mod init;
 pub mod merge;
 pub mod plot;
@@ -86,6 +87,7 @@ pub fn dispatch(command: Command) -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Data(cmd) => data::run(&cmd),
         Command::Plot(args) => plot::run(&args),
+        Command::Discover(args) => discover::run(&args),
         Command::Replay {
             output_dir,
             arm,

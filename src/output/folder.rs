@@ -43,6 +43,10 @@ pub fn write_folder(
     }
     if let Some(sweep) = &scenario.sweep {
         tables::write_points(&dir.join("points.csv"), sweep)?;
+        if layout.arms.len() > 1 {
+            // From the summary.csv just written, as `accord analyze` computes it later.
+            super::robustness::write_robustness(dir, &[])?;
+        }
     }
     manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), m)?;
     // With a sweep, representative states are those of sweep point 0.

@@ -1,0 +1,630 @@
+//! Scenario discovery on an output folder (`accord discover`): the points of its sweep, each a
+//! case of interest or not by its outcome, searched with PRIM ([`crate::analysis::prim`]),
+//! and the `discovery/` tables that record the search.
+//!
+//! A point's outcome is the arm's mean of the metric over the point's runs at the final
+//! recorded step (`summary.csv`), or with `--effect` its mean paired effect against the
+//! reference arm there (`effects.csv`); it is a case of interest when it lies strictly below
+//! (`--below`) or above (`--above`) the threshold. The parameters are the numeric columns of
+//! `points.csv` whose values vary; any other column (a rule name, a boolean) is left out and
+//! said so.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::outcomes::{PointOutcomes, final_effects, final_means};
+use crate::analysis::prim::{self, Options, QuasiP, Trajectory};
+use crate::error::{Error, Result};
+use crate::fmt::{fmt_f64, fmt_opt};
+
+/// The folder `accord discover` writes inside an output folder.
+pub const DISCOVERY_DIR: &str = "discovery";
+
+/// How far below the trajectory's highest density the recommended box's density may lie.
+pub const DENSITY_MARGIN: f64 = 0.05;
+
+/// Which side of the threshold makes a case of interest.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Threshold {
+    /// Outcome < the value.
+    Below(f64),
+    /// Outcome > the value.
+    Above(f64),
+}
+
+impl Threshold {
+    /// Whether an outcome is a case of interest (an undefined one never is).
+    pub fn holds(self, v: f64) -> bool {
+        match self {
+            Threshold::Below(t) => v < t,
+            Threshold::Above(t) => v > t,
+        }
+    }
+
+    /// `below 0.1` or `above 0.1`.
+    pub fn describe(self) -> String {
+        match self {
+            Threshold::Below(t) => format!("below {t}"),
+            Threshold::Above(t) => format!("above {t}"),
+        }
+    }
+}
+
+/// What to discover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// Arm name (or 0-based index).
+    pub arm: String,
+    /// Metric column.
+    pub metric: String,
+    /// The case-of-interest rule.
+    pub threshold: Threshold,
+    /// The arm's paired effect against the reference instead of its level.
+    pub effect: bool,
+    /// PRIM's tuning.
+    pub options: Options,
+    /// The box to report instead of the recommended one.
+    pub chosen: Option<usize>,
+}
+
+/// A finished search, everything the tables, the stdout table and the charts show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Discovery {
+    /// The question.
+    pub query: Query,
+    /// The arm's name (the query may give an index).
+    pub arm: String,
+    /// The reference arm, with `--effect`.
+    pub reference: Option<String>,
+    /// The final recorded step the outcomes are taken at.
+    pub step: u32,
+    /// The parameters searched (paths as in `points.csv`).
+    pub params: Vec<String>,
+    /// `points.csv` columns left out (not numeric, or constant).
+    pub left_out: Vec<String>,
+    /// The points searched (those with a defined outcome), in `points.csv` order.
+    pub points: Vec<u32>,
+    /// `x[param][i]` for the `i`-th searched point.
+    pub x: Vec<Vec<f64>>,
+    /// Each searched point's outcome.
+    pub outcomes: Vec<f64>,
+    /// Each searched point's case-of-interest flag.
+    pub cases: Vec<bool>,
+    /// Points left out for an undefined outcome.
+    pub undefined: usize,
+    /// The peeling and pasting trajectory.
+    pub trajectory: Trajectory,
+    /// The recommended box (see [`prim::recommend`] with [`DENSITY_MARGIN`]).
+    pub recommended: usize,
+    /// The box reported: `--box`, else the recommended one.
+    pub chosen: usize,
+    /// Quasi-p values of the chosen box, per parameter.
+    pub quasi_p: Vec<QuasiP>,
+}
+
+impl Discovery {
+    /// "`cooperation_org`'s paired effect on fragmentation (vs `baseline`)" or
+    /// "`cooperation_org`'s fragmentation": what the outcome is.
+    pub fn outcome_name(&self) -> String {
+        match &self.reference {
+            Some(r) => format!("{}'s effect on {} (vs {r})", self.arm, self.query.metric),
+            None => format!("{}'s {}", self.arm, self.query.metric),
+        }
+    }
+}
+
+/// A sweep point and its parameter values as `points.csv` writes them.
+type PointRow = (u32, Vec<String>);
+
+/// `points.csv`: the swept parameters and every point's values as text.
+fn read_points(dir: &Path) -> Result<(Vec<String>, Vec<PointRow>)> {
+    let path = dir.join("points.csv");
+    let bad = |problem: String| Error::InputFile {
+        path: path.clone(),
+        problem,
+    };
+    let mut reader = match csv::Reader::from_path(&path) {
+        Ok(r) => r,
+        Err(e) => {
+            return Err(match e.kind() {
+                csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => bad(
+                    "does not exist: the folder holds no sweep, and scenario discovery needs one \
+                     with at least one continuous parameter (`[sweep] method = \
+                     \"latin_hypercube\"`, or a grid over numbers)"
+                        .to_owned(),
+                ),
+                _ => bad(format!("cannot be read: {e}")),
+            });
+        }
+    };
+    let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    if headers.get(0) != Some("point") || headers.len() < 2 {
+        return Err(bad(
+            "must start with `point` followed by the swept parameters".to_owned(),
+        ));
+    }
+    let params: Vec<String> = headers.iter().skip(1).map(str::to_owned).collect();
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(e.to_string()))?;
+        let text = record.get(0).unwrap_or("");
+        let point = text.parse().map_err(|_| {
+            bad(format!(
+                "row {}: `point` is `{text}`, not a point number",
+                i + 2
+            ))
+        })?;
+        let values = (1..=params.len())
+            .map(|j| record.get(j).unwrap_or("").to_owned())
+            .collect();
+        rows.push((point, values));
+    }
+    Ok((params, rows))
+}
+
+/// Resolves an arm given by name or 0-based index among `arms`.
+fn arm_name(arms: &[String], arm: &str) -> Result<String> {
+    if arms.iter().any(|a| a == arm) {
+        return Ok(arm.to_owned());
+    }
+    match arm.parse::<usize>().ok().and_then(|i| arms.get(i)) {
+        Some(a) => Ok(a.clone()),
+        None => Err(Error::Usage(format!(
+            "unknown arm `{arm}`; this folder's arms are: {}",
+            arms.join(", ")
+        ))),
+    }
+}
+
+fn check_options(o: &Options) -> Result<()> {
+    for (name, value, hi) in [
+        ("--peel-alpha", o.peel_alpha, 0.5),
+        ("--paste-alpha", o.paste_alpha, 0.5),
+        ("--mass-min", o.mass_min, 1.0),
+    ] {
+        if !(value > 0.0 && value < hi) {
+            return Err(Error::Usage(format!(
+                "`{name}` is `{value}`, but it must lie in (0, {hi})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Searches the output folder `dir` for the box of parameter space where `query`'s outcome
+/// passes its threshold.
+///
+/// # Errors
+///
+/// [`Error::InputFile`] for a folder without a sweep, without a numeric varying parameter, or
+/// with malformed tables; [`Error::Usage`] for an unknown arm or metric, `--effect` on the
+/// reference arm, options out of range, a threshold no point (or every point) passes, or a
+/// `--box` beyond the trajectory.
+pub fn discover(dir: &Path, query: &Query) -> Result<Discovery> {
+    check_options(&query.options)?;
+    let (all_params, rows) = read_points(dir)?;
+    let summary = final_means(dir)?;
+    let arm = arm_name(&summary.arms, &query.arm)?;
+    if !summary.metrics.contains(&query.metric) {
+        return Err(Error::Usage(format!(
+            "unknown metric `{}`; this folder's metrics are: {}",
+            query.metric,
+            summary.metrics.join(", ")
+        )));
+    }
+    let outcomes: PointOutcomes = if query.effect {
+        let effects = final_effects(dir)?;
+        if !effects.arms.contains(&arm) {
+            return Err(Error::Usage(format!(
+                "`--arm {arm}` is the reference arm, whose effect against itself is 0; \
+                 --effect takes one of: {}",
+                effects.arms.join(", ")
+            )));
+        }
+        effects
+    } else {
+        summary
+    };
+    let series = outcomes.series(&arm, &query.metric).unwrap_or(&[]);
+    let value_at = |p: u32| {
+        outcomes
+            .points
+            .binary_search(&p)
+            .ok()
+            .and_then(|i| series.get(i).copied())
+            .unwrap_or(f64::NAN)
+    };
+    // Numeric parameters that vary; the rest are left out.
+    let mut params = Vec::new();
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    let mut left_out = Vec::new();
+    for (j, name) in all_params.iter().enumerate() {
+        let column: Option<Vec<f64>> = rows
+            .iter()
+            .map(|(_, v)| v[j].parse::<f64>().ok().filter(|x| x.is_finite()))
+            .collect();
+        match column {
+            Some(c) if c.iter().any(|&v| v != c[0]) => {
+                params.push(name.clone());
+                columns.push(c);
+            }
+            _ => left_out.push(name.clone()),
+        }
+    }
+    if params.is_empty() {
+        return Err(Error::InputFile {
+            path: dir.join("points.csv"),
+            problem: format!(
+                "has no swept parameter with numbers that vary across the points (columns: \
+                 {}); scenario discovery needs at least one continuous parameter",
+                all_params.join(", ")
+            ),
+        });
+    }
+    let mut points = Vec::new();
+    let mut x = vec![Vec::new(); params.len()];
+    let mut values = Vec::new();
+    for (i, (p, _)) in rows.iter().enumerate() {
+        let v = value_at(*p);
+        if v.is_finite() {
+            points.push(*p);
+            values.push(v);
+            for (xj, column) in x.iter_mut().zip(&columns) {
+                xj.push(column[i]);
+            }
+        }
+    }
+    let undefined = rows.len() - points.len();
+    let cases: Vec<bool> = values.iter().map(|&v| query.threshold.holds(v)).collect();
+    let hits = cases.iter().filter(|&&c| c).count();
+    if hits == 0 || hits == cases.len() {
+        let (lo, hi) = values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
+        let what = if hits == 0 { "no point" } else { "every point" };
+        return Err(Error::Usage(format!(
+            "{what} has {} `{}` {}{}, so there is nothing to tell apart; choose a threshold \
+             inside that range",
+            if query.effect {
+                "an effect on"
+            } else {
+                "a mean"
+            },
+            query.metric,
+            query.threshold.describe(),
+            if values.is_empty() {
+                " (no point has a defined outcome)".to_owned()
+            } else {
+                format!(" (outcomes range from {} to {})", short(lo), short(hi))
+            }
+        )));
+    }
+    let trajectory = prim::find_box(&x, &cases, &query.options);
+    let recommended = prim::recommend(&trajectory, DENSITY_MARGIN);
+    let last = trajectory.boxes.len() - 1;
+    let chosen = match query.chosen {
+        Some(k) if k > last => {
+            return Err(Error::Usage(format!(
+                "`--box {k}`: the trajectory has boxes 0 to {last}"
+            )));
+        }
+        Some(k) => k,
+        None => recommended,
+    };
+    let quasi_p = prim::quasi_p(&x, &cases, &trajectory.initial, &trajectory.boxes[chosen]);
+    Ok(Discovery {
+        query: query.clone(),
+        reference: if query.effect {
+            outcomes.reference.clone()
+        } else {
+            None
+        },
+        arm,
+        step: outcomes.step,
+        params,
+        left_out,
+        points,
+        x,
+        outcomes: values,
+        cases,
+        undefined,
+        trajectory,
+        recommended,
+        chosen,
+        quasi_p,
+    })
+}
+
+/// A number in the shortest form that reads back as itself, for messages.
+fn short(v: f64) -> String {
+    format!("{v}")
+}
+
+/// What `discovery.json` records: the question and the settings, so the folder says what it
+/// answers. No times, so the same folder and question give the same bytes.
+#[derive(Serialize)]
+struct Record<'a> {
+    accord_version: &'static str,
+    arm: &'a str,
+    metric: &'a str,
+    outcome: &'static str,
+    reference: Option<&'a str>,
+    step: u32,
+    case_of_interest: String,
+    peel_alpha: f64,
+    paste_alpha: f64,
+    mass_min: f64,
+    objective: &'static str,
+    density_margin: f64,
+    params: &'a [String],
+    left_out: &'a [String],
+    points: usize,
+    undefined_points: usize,
+    cases_of_interest: usize,
+    recommended_box: usize,
+    chosen_box: usize,
+}
+
+/// Writes `trajectory.csv`, `box.csv`, `cases.csv` and `discovery.json` into `dir` (the
+/// staged `discovery/` folder). Returns the files written.
+///
+/// # Errors
+///
+/// [`Error::Io`] when a file cannot be written.
+pub fn write_discovery(dir: &Path, d: &Discovery) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let mut put = |name: &str, text: String| -> Result<()> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
+        written.push(path);
+        Ok(())
+    };
+    put("trajectory.csv", trajectory_csv(d)?)?;
+    put("box.csv", box_csv(d)?)?;
+    put("cases.csv", cases_csv(d)?)?;
+    let record = Record {
+        accord_version: env!("CARGO_PKG_VERSION"),
+        arm: &d.arm,
+        metric: &d.query.metric,
+        outcome: if d.query.effect { "effect" } else { "level" },
+        reference: d.reference.as_deref(),
+        step: d.step,
+        case_of_interest: d.query.threshold.describe(),
+        peel_alpha: d.query.options.peel_alpha,
+        paste_alpha: d.query.options.paste_alpha,
+        mass_min: d.query.options.mass_min,
+        objective: "LENIENT1",
+        density_margin: DENSITY_MARGIN,
+        params: &d.params,
+        left_out: &d.left_out,
+        points: d.points.len(),
+        undefined_points: d.undefined,
+        cases_of_interest: d.trajectory.cases,
+        recommended_box: d.recommended,
+        chosen_box: d.chosen,
+    };
+    let json = serde_json::to_string_pretty(&record).map_err(|e| {
+        Error::io(
+            "write",
+            dir.join(crate::atomic::DISCOVERY_MANIFEST),
+            e.into(),
+        )
+    })?;
+    put(crate::atomic::DISCOVERY_MANIFEST, json + "\n")?;
+    Ok(written)
+}
+
+fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let err = |e: csv::Error| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e));
+    for row in rows {
+        w.write_record(&row).map_err(err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))?;
+    String::from_utf8(bytes)
+        .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))
+}
+
+/// `trajectory.csv`: `box,move,coverage,density,mass,points,cases,res_dim,restricted`, then
+/// `lower:<param>,upper:<param>` for every parameter.
+pub fn trajectory_csv(d: &Discovery) -> Result<String> {
+    let mut header: Vec<String> = [
+        "box",
+        "move",
+        "coverage",
+        "density",
+        "mass",
+        "points",
+        "cases",
+        "res_dim",
+        "restricted",
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in &d.params {
+        header.push(format!("lower:{p}"));
+        header.push(format!("upper:{p}"));
+    }
+    let rows = d.trajectory.boxes.iter().enumerate().map(|(k, b)| {
+        let mut row = vec![
+            k.to_string(),
+            b.how.as_str().to_owned(),
+            fmt_f64(b.coverage),
+            fmt_f64(b.density),
+            fmt_f64(b.mass),
+            b.n.to_string(),
+            b.cases.to_string(),
+            b.restricted.len().to_string(),
+            b.restricted
+                .iter()
+                .map(|&j| d.params[j].as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ];
+        for &(lo, hi) in &b.limits {
+            row.push(fmt_f64(lo));
+            row.push(fmt_f64(hi));
+        }
+        row
+    });
+    csv_text(std::iter::once(header).chain(rows))
+}
+
+/// `box.csv`: the chosen box, a row per parameter:
+/// `box,recommended,coverage,density,mass,param,restricted,lower,upper,qp_lower,qp_upper`.
+pub fn box_csv(d: &Discovery) -> Result<String> {
+    let header = [
+        "box",
+        "recommended",
+        "coverage",
+        "density",
+        "mass",
+        "param",
+        "restricted",
+        "lower",
+        "upper",
+        "qp_lower",
+        "qp_upper",
+    ]
+    .map(String::from)
+    .to_vec();
+    let b = &d.trajectory.boxes[d.chosen];
+    let rows = d.params.iter().enumerate().map(|(j, p)| {
+        vec![
+            d.chosen.to_string(),
+            (d.chosen == d.recommended).to_string(),
+            fmt_f64(b.coverage),
+            fmt_f64(b.density),
+            fmt_f64(b.mass),
+            p.clone(),
+            b.restricted.contains(&j).to_string(),
+            fmt_f64(b.limits[j].0),
+            fmt_f64(b.limits[j].1),
+            fmt_opt(d.quasi_p[j].0),
+            fmt_opt(d.quasi_p[j].1),
+        ]
+    });
+    csv_text(std::iter::once(header).chain(rows))
+}
+
+/// `cases.csv`: `point,outcome,case` (1 for a case of interest), the points searched.
+pub fn cases_csv(d: &Discovery) -> Result<String> {
+    let header = ["point", "outcome", "case"].map(String::from).to_vec();
+    let rows = d
+        .points
+        .iter()
+        .zip(&d.outcomes)
+        .zip(&d.cases)
+        .map(|((p, v), c)| vec![p.to_string(), fmt_f64(*v), u8::from(*c).to_string()]);
+    csv_text(std::iter::once(header).chain(rows))
+}
+
+/// The chosen box as the readable table `accord discover` prints.
+pub fn box_table(d: &Discovery) -> String {
+    let t = &d.trajectory;
+    let b = &t.boxes[d.chosen];
+    let mut out = format!(
+        "scenario discovery: {} {} at step {}\n",
+        d.outcome_name(),
+        d.query.threshold.describe(),
+        d.step
+    );
+    out.push_str(&format!(
+        "{} points, {} cases of interest ({:.1} %); {} boxes on the trajectory\n",
+        t.points,
+        t.cases,
+        100.0 * t.cases as f64 / t.points.max(1) as f64,
+        t.boxes.len()
+    ));
+    if d.undefined > 0 {
+        out.push_str(&format!(
+            "note: {} points without a defined outcome are left out\n",
+            d.undefined
+        ));
+    }
+    for p in &d.left_out {
+        out.push_str(&format!(
+            "note: `{p}` is not a varying number and is left out\n"
+        ));
+    }
+    let why = if d.chosen == d.recommended {
+        format!("recommended: the first box within {DENSITY_MARGIN} of the highest density")
+    } else {
+        format!(
+            "chosen with --box; the recommended box is {}",
+            d.recommended
+        )
+    };
+    out.push_str(&format!(
+        "\nbox {} ({why})\ncoverage {:.3}, density {:.3}, mass {:.3}, {} restricted of {}\n\n",
+        d.chosen,
+        b.coverage,
+        b.density,
+        b.mass,
+        b.restricted.len(),
+        d.params.len()
+    ));
+    let width = d
+        .params
+        .iter()
+        .map(|p| p.chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    out.push_str(&format!(
+        "{:<width$}  {:>12}  {:>12}  {:>10}  {:>10}\n",
+        "parameter", "lower", "upper", "qp lower", "qp upper"
+    ));
+    let qp = |v: Option<f64>| {
+        v.map_or_else(
+            || "–".to_owned(),
+            |p| {
+                if p >= 1e-3 {
+                    format!("{p:.3}")
+                } else {
+                    format!("{p:.1e}")
+                }
+            },
+        )
+    };
+    for &j in &b.restricted {
+        let (lo, hi) = b.limits[j];
+        let (init_lo, init_hi) = t.initial[j];
+        let limit = |v: f64, open: f64| {
+            if v == open {
+                "–".to_owned()
+            } else {
+                format!("{v:.4}")
+            }
+        };
+        out.push_str(&format!(
+            "{:<width$}  {:>12}  {:>12}  {:>10}  {:>10}\n",
+            d.params[j],
+            limit(lo, init_lo),
+            limit(hi, init_hi),
+            qp(d.quasi_p[j].0),
+            qp(d.quasi_p[j].1)
+        ));
+    }
+    if b.restricted.is_empty() {
+        out.push_str("(no parameter is restricted: the box is the whole sweep)\n");
+    }
+    let free: Vec<&str> = (0..d.params.len())
+        .filter(|j| !b.restricted.contains(j))
+        .map(|j| d.params[j].as_str())
+        .collect();
+    if !free.is_empty() && !b.restricted.is_empty() {
+        out.push_str(&format!("free: {}\n", free.join(", ")));
+    }
+    out.push_str(
+        "(– : not restricted; qp: quasi-p value of the limit, a one-sided binomial test)\n",
+    );
+    out
+}
