@@ -348,6 +348,24 @@ mod tests {
         }
     }
 
+    /// `accord analyze --satisfice` takes the type as clap parses any `FromStr` argument.
+    #[test]
+    fn satisfice_is_a_clap_argument() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Args {
+            #[arg(long)]
+            satisfice: Vec<Satisfice>,
+        }
+        let args = Args::try_parse_from(["x", "--satisfice", "fragmentation<=0.3"]).unwrap();
+        assert_eq!(args.satisfice[0].to_string(), "fragmentation<=0.3");
+        let err = Args::try_parse_from(["x", "--satisfice", "fragmentation=0.3"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("no `<=` or `>=`"), "{err}");
+    }
+
     #[test]
     fn orientation_comes_from_the_catalogue() {
         assert_eq!(orientation("fragmentation"), Orientation::LowerIsBetter);
