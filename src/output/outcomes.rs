@@ -7,10 +7,10 @@
 //! streamed and only the final step's rows are kept, so a long `summary.csv` costs one pass,
 //! not its size in memory.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::scenario::limits::MAX_SWEEP_POINTS;
 
 /// One value per (metric, arm, point) at the final recorded step.
 #[derive(Clone, Debug, PartialEq)]
@@ -111,7 +111,10 @@ fn read(path: &Path, value_column: &str, effects: bool) -> Result<PointOutcomes>
     let mut metrics: Vec<String> = Vec::new();
     let mut reference = None;
     let mut step = 0u32;
-    let mut cells: BTreeMap<(usize, usize, u32), f64> = BTreeMap::new();
+    // values[metric][arm][point], dense in the point number (a sweep's points are 0..P−1),
+    // grown as rows arrive: 8 bytes a cell, whatever the table's length.
+    let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
+    let mut present: Vec<bool> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut line = 1usize;
     while reader
@@ -134,9 +137,19 @@ fn read(path: &Path, value_column: &str, effects: bool) -> Result<PointOutcomes>
         }
         if row_step > step {
             step = row_step;
-            cells.clear();
+            values.clear();
+            present.clear();
         }
-        let point = whole("point", field(wanted[0]))?;
+        let point = whole("point", field(wanted[0]))? as usize;
+        if point >= MAX_SWEEP_POINTS {
+            return Err(bad(
+                path,
+                format!(
+                    "row {line}: `point` is `{point}`, beyond the {MAX_SWEEP_POINTS} points a \
+                     sweep may have"
+                ),
+            ));
+        }
         let text = field(wanted[4]);
         let value = if text.is_empty() {
             f64::NAN
@@ -164,22 +177,51 @@ fn read(path: &Path, value_column: &str, effects: bool) -> Result<PointOutcomes>
         if reference.is_none() {
             reference = reference_col.map(|i| field(i).to_owned());
         }
-        cells.insert((m, a, point), value);
+        if values.len() <= m {
+            values.resize(m + 1, Vec::new());
+        }
+        if values[m].len() <= a {
+            values[m].resize(a + 1, Vec::new());
+        }
+        let cells = &mut values[m][a];
+        if cells.len() <= point {
+            cells.resize(point + 1, f64::NAN);
+        }
+        cells[point] = value;
+        if present.len() <= point {
+            present.resize(point + 1, false);
+        }
+        present[point] = true;
     }
-    if cells.is_empty() {
+    let points: Vec<u32> = (0..present.len())
+        .filter(|&p| present[p])
+        .map(|p| p as u32)
+        .collect();
+    if points.is_empty() {
         return Err(bad(
             path,
             format!("has no rows; {file} of a finished run has one per point"),
         ));
     }
-    let mut points: Vec<u32> = cells.keys().map(|k| k.2).collect();
-    points.sort_unstable();
-    points.dedup();
-    let position: BTreeMap<u32, usize> = points.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-    let mut values = vec![vec![vec![f64::NAN; points.len()]; arms.len()]; metrics.len()];
-    for ((m, a, p), v) in cells {
-        values[m][a][position[&p]] = v;
-    }
+    // Every metric and arm over the points present, in point order.
+    let values: Vec<Vec<Vec<f64>>> = (0..metrics.len())
+        .map(|m| {
+            (0..arms.len())
+                .map(|a| {
+                    let cells = values.get(m).and_then(|r| r.get(a));
+                    points
+                        .iter()
+                        .map(|&p| {
+                            cells
+                                .and_then(|c| c.get(p as usize))
+                                .copied()
+                                .unwrap_or(f64::NAN)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     Ok(PointOutcomes {
         path: path.to_path_buf(),
         arms,
