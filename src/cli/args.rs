@@ -162,7 +162,7 @@ pub struct DiscoverArgs {
     /// The arm whose outcome is examined (name or 0-based index).
     #[arg(long)]
     pub arm: String,
-    /// The metric (a column of summary.csv, e.g. `fragmentation`).
+    /// The metric (as summary.csv names it, e.g. `fragmentation`).
     #[arg(long)]
     pub metric: String,
     /// A point is a case of interest when its outcome is below this value.

@@ -628,3 +628,99 @@ pub fn box_table(d: &Discovery) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten points on a numeric `a`, a boolean `flag` and a constant `c`; arm `x`'s mean is
+    /// `a` itself, undefined at point 9.
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let mut points = "point,a,flag,c\n".to_owned();
+        let mut summary = "point,arm,step,metric,mean\n".to_owned();
+        for p in 0..10 {
+            points.push_str(&format!("{p},{p}.0000000000,{},1.0000000000\n", p % 2 == 0));
+            let mean = if p == 9 {
+                String::new()
+            } else {
+                format!("{p}.0")
+            };
+            summary.push_str(&format!("{p},x,0,f,0.5\n{p},x,4,f,{mean}\n{p},y,4,f,1.0\n"));
+        }
+        std::fs::write(dir.path().join("points.csv"), points).unwrap();
+        std::fs::write(dir.path().join("summary.csv"), summary).unwrap();
+        dir
+    }
+
+    fn query(threshold: Threshold) -> Query {
+        Query {
+            arm: "x".to_owned(),
+            metric: "f".to_owned(),
+            threshold,
+            effect: false,
+            options: Options::default(),
+            chosen: None,
+        }
+    }
+
+    #[test]
+    fn searches_the_varying_numbers_and_the_points_with_an_outcome() {
+        let dir = folder();
+        let d = discover(dir.path(), &query(Threshold::Below(3.0))).unwrap();
+        assert_eq!(d.params, ["a"]);
+        assert_eq!(d.left_out, ["flag", "c"]);
+        assert_eq!((d.points.len(), d.undefined, d.step), (9, 1, 4));
+        assert_eq!(
+            d.cases,
+            [true, true, true, false, false, false, false, false, false]
+        );
+        // Peeling a's upper end finds the box a ≤ 2.5: every case and nothing else.
+        let b = &d.trajectory.boxes[d.chosen];
+        assert_eq!((b.limits[0], b.coverage, b.density), ((0.0, 2.5), 1.0, 1.0));
+        // Without the upper limit the box is all 9 points with 3 cases: (3/9)³ = 1/27.
+        assert_eq!(d.quasi_p[0].0, None);
+        assert!((d.quasi_p[0].1.unwrap() - 1.0 / 27.0).abs() < 1e-15);
+        let table = box_table(&d);
+        assert!(table.contains("x's f below 3 at step 4"), "{table}");
+        assert!(table.contains("note: 1 points without a defined outcome are left out"));
+        assert!(table.contains("note: `flag` is not a varying number and is left out"));
+        let csv = box_csv(&d).unwrap();
+        assert!(
+            csv.lines()
+                .nth(1)
+                .unwrap()
+                .ends_with(",a,true,0.0000000000,2.5000000000,,0.0370370370"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_answer() {
+        let dir = folder();
+        let err = discover(dir.path(), &query(Threshold::Above(100.0)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no point has a mean `f` above 100 (outcomes range from 0 to 8)"),
+            "{err}"
+        );
+        let mut q = query(Threshold::Below(3.0));
+        q.effect = true;
+        let err = discover(dir.path(), &q).unwrap_err().to_string();
+        assert!(err.contains("effects.csv` does not exist; pass an output folder written by `accord run` or `accord merge` with two or more arms"), "{err}");
+        std::fs::write(
+            dir.path().join("points.csv"),
+            "point,flag\n0,true\n1,false\n",
+        )
+        .unwrap();
+        let err = discover(dir.path(), &query(Threshold::Below(3.0))).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "has no swept parameter with numbers that vary across the points (columns: flag)"
+            ),
+            "{err}"
+        );
+        assert_eq!(err.exit_code(), 2);
+    }
+}
