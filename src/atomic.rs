@@ -30,16 +30,18 @@ pub struct StagedDir {
 pub const OUTPUT_MANIFEST: &str = "manifest.json";
 /// The file a shard folder's manifest is written to.
 pub const SHARD_MANIFEST: &str = "shard.json";
+/// The file that marks an output folder's `discovery/` folder as `accord discover`'s.
+pub const DISCOVERY_MANIFEST: &str = "discovery.json";
 
 /// Whether `--force` may replace the folder at `path`: it is empty, or it carries the
-/// manifest of an accord output or shard folder. Anything else (a thesis folder given as
-/// `--out` by mistake) is not accord's to delete.
+/// manifest of an accord output, shard or discovery folder. Anything else (a thesis folder
+/// given as `--out` by mistake) is not accord's to delete.
 fn replaceable(path: &Path) -> crate::Result<bool> {
     let mut entries = fs::read_dir(path).map_err(|e| Error::io("read folder", path, e))?;
     if entries.next().is_none() {
         return Ok(true);
     }
-    Ok([OUTPUT_MANIFEST, SHARD_MANIFEST]
+    Ok([OUTPUT_MANIFEST, SHARD_MANIFEST, DISCOVERY_MANIFEST]
         .iter()
         .any(|m| path.join(m).is_file()))
 }
@@ -162,6 +164,24 @@ pub fn check_target(final_path: &Path, force: bool) -> crate::Result<()> {
         Occupant::Folder => check_replaceable(final_path),
         Occupant::Nothing => Ok(()),
     }
+}
+
+/// Replaces the file `path` with `bytes`, whole or not at all: written to a hidden sibling
+/// `.<name>.tmp-<pid>-<counter>`, synced and renamed over it, so a reader of an output folder
+/// (or a later `--force`) never meets half a table. For files accord adds to a finished
+/// folder (`accord analyze`, `accord discover`); fresh folders are staged whole instead.
+pub fn write_file(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    let temp = sibling(path, "tmp")?;
+    let written = (|| {
+        let mut file = fs::File::create(&temp)?;
+        io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()
+    })();
+    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io("write", path, e));
+    }
+    Ok(())
 }
 
 /// Where an unfinished run of `final_path` keeps its finished chunks: the hidden sibling
@@ -395,6 +415,18 @@ mod tests {
         let mut expected = vec![".other.tmp-999999999-0", ".out.partial", mine.as_str()];
         expected.sort_unstable();
         assert_eq!(left, expected);
+    }
+
+    #[test]
+    fn write_file_replaces_whole_and_leaves_no_temporary_file() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("table.csv");
+        write_file(&path, b"a\n").unwrap();
+        write_file(&path, b"b\n").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "b\n");
+        assert_eq!(entries(root.path()), ["table.csv"]);
+        let err = write_file(&root.path().join("no/such/t.csv"), b"x").unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
     }
 
     #[test]

@@ -19,6 +19,9 @@
 //!   no I/O) ← [`experiment`] (ensembles, statistics, and the chunk stores behind `run`,
 //!   `--resume`, shards and `merge`) ← [`output`] (the output folder's files, replay, the
 //!   end-of-run table) ← [`charts`] (drawn from an output folder's CSVs).
+//! - [`analysis`] (exploratory modelling over a sweep's point outcomes: scenario discovery,
+//!   robustness; pure functions) on [`metrics`]' catalogue and [`experiment`]'s statistics;
+//!   [`output`] reads the folder's tables for it and writes what it returns.
 //! - Beside them, each on what it needs: [`report`] (describe's Markdown) on [`scenario`]
 //!   (whose key table also generates the JSON Schema and the README's key reference); [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
 //!   scenarios) and [`data`] (regenerating the world scenario's nations) on the leaves.

@@ -7,6 +7,7 @@
 //! never simulate: `accord run` and `accord merge` write the folder, then draw its charts, and
 //! `accord plot` redraws them from the same files.
 
+mod discovery;
 mod effects;
 mod figure;
 mod input;
@@ -17,6 +18,7 @@ mod sweep;
 mod theme;
 mod time_series;
 
+pub use discovery::draw_discovery;
 pub use figure::Format;
 pub use output_dir::draw_all;
 pub use sensitivity::draw_sensitivity;

@@ -164,6 +164,41 @@ pub struct PlotArgs {
     pub format: charts::Format,
 }
 
+/// Arguments of `accord discover`.
+#[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("threshold").required(true).args(["below", "above"]))]
+pub struct DiscoverArgs {
+    /// An output folder of a sweep (with points.csv and summary.csv).
+    pub output_dir: PathBuf,
+    /// The arm whose outcome is examined (name or 0-based index).
+    #[arg(long)]
+    pub arm: String,
+    /// The metric (as summary.csv names it, e.g. `fragmentation`).
+    #[arg(long)]
+    pub metric: String,
+    /// A point is a case of interest when its outcome is below this value.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub below: Option<f64>,
+    /// A point is a case of interest when its outcome is above this value.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub above: Option<f64>,
+    /// Use the arm's mean paired effect against the reference arm, not its level.
+    #[arg(long)]
+    pub effect: bool,
+    /// Share of the box's points each peel cuts off, in (0, 0.5).
+    #[arg(long, default_value_t = 0.05)]
+    pub peel_alpha: f64,
+    /// The least share of the points a box may hold, in (0, 1).
+    #[arg(long, default_value_t = 0.05)]
+    pub mass_min: f64,
+    /// Report box K of the trajectory instead of the recommended one.
+    #[arg(long = "box", value_name = "K")]
+    pub chosen: Option<usize>,
+    /// Which image files to write.
+    #[arg(long, value_enum, default_value_t = charts::Format::Both)]
+    pub format: charts::Format,
+}
+
 /// `accord data …` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod args;
 
-use args::{DataCommand, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
+use args::{DataCommand, DiscoverArgs, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
 
 /// accord: policy-alignment simulations of AI governance.
 #[derive(Debug, Parser)]
@@ -55,7 +55,14 @@ pub enum Command {
     Analyze {
         /// An output folder written by `accord run` or `accord merge`.
         output_dir: PathBuf,
+        /// Also report, in robustness.csv, the share of points where each arm satisfies a
+        /// threshold such as `fragmentation<=0.3` (repeatable).
+        #[arg(long, value_name = "M<=X")]
+        satisfice: Vec<crate::analysis::robustness::Satisfice>,
     },
+    /// Find the region of a sweep's parameters where an arm's outcome passes a threshold
+    /// (PRIM scenario discovery); writes `<OUTPUT_DIR>/discovery/`.
+    Discover(DiscoverArgs),
     /// Describe a scenario's model as Markdown in the ODD protocol's order.
     Describe {
         /// The scenario file (TOML).

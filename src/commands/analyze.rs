@@ -1,4 +1,5 @@
-//! `accord analyze`: recompute an output folder's `sensitivity.csv` from the folder alone.
+//! `accord analyze`: recompute an output folder's `sensitivity.csv` and `robustness.csv` from
+//! the folder alone (the latter with `--satisfice` thresholds when given).
 //!
 //! The file is a function of the manifest (design, seed) and the per-point means in
 //! `summary.csv` and `effects.csv`, so this writes the same bytes `run` and `merge` wrote;
@@ -6,19 +7,34 @@
 
 use std::path::Path;
 
+use crate::analysis::robustness::Satisfice;
 use crate::charts;
 use crate::error::Result;
-use crate::output::sensitivity;
+use crate::output::{self, sensitivity};
 
-/// Runs `accord analyze <OUTPUT_DIR>`.
-pub fn run(dir: &Path) -> Result<()> {
-    let path = sensitivity::analyze_folder(dir)?;
-    let drawn = charts::draw_sensitivity(dir, charts::Format::Both)?;
-    outln!("wrote {}", path.display())?;
-    outln!(
-        "wrote {} chart files to {}",
-        drawn.len(),
-        dir.join("charts").display()
-    )?;
+/// Runs `accord analyze <OUTPUT_DIR>`: sensitivity indices for a `sobol` or `morris` sweep,
+/// robustness across arms for any sweep with two or more arms; a folder with neither is bad
+/// input (the sensitivity error says why, or the robustness one when thresholds were given).
+pub fn run(dir: &Path, satisfice: &[Satisfice]) -> Result<()> {
+    let sensitivity = sensitivity::analyze_folder(dir);
+    let robustness = output::write_robustness(dir, satisfice);
+    let (sensitivity, robustness) = match (sensitivity, robustness) {
+        (Err(e), Err(r)) => return Err(if satisfice.is_empty() { e } else { r }),
+        // Thresholds the user asked for must not be dropped silently.
+        (_, Err(r)) if !satisfice.is_empty() => return Err(r),
+        (s, r) => (s.ok(), r.ok()),
+    };
+    if let Some(path) = sensitivity {
+        let drawn = charts::draw_sensitivity(dir, charts::Format::Both)?;
+        outln!("wrote {}", path.display())?;
+        outln!(
+            "wrote {} chart files to {}",
+            drawn.len(),
+            dir.join("charts").display()
+        )?;
+    }
+    if robustness.is_some() {
+        outln!("wrote {}", dir.join("robustness.csv").display())?;
+    }
     Ok(())
 }

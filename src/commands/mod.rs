@@ -44,6 +44,7 @@ pub(crate) fn write_stdout(text: &str) -> Result<()> {
 pub mod analyze;
 pub mod data;
 pub mod describe;
+pub mod discover;
 pub mod init;
 pub mod merge;
 pub mod plot;
@@ -87,7 +88,11 @@ pub fn dispatch(command: Command) -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Data(cmd) => data::run(&cmd),
         Command::Plot(args) => plot::run(&args),
-        Command::Analyze { output_dir } => analyze::run(&output_dir),
+        Command::Analyze {
+            output_dir,
+            satisfice,
+        } => analyze::run(&output_dir, &satisfice),
+        Command::Discover(args) => discover::run(&args),
         Command::Replay {
             output_dir,
             arm,

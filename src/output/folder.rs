@@ -55,6 +55,10 @@ pub fn write_folder(
     }
     if let Some(sweep) = &scenario.sweep {
         tables::write_points(&dir.join("points.csv"), sweep)?;
+        if layout.arms.len() > 1 {
+            // From the summary.csv just written, as `accord analyze` computes it later.
+            super::robustness::write_robustness(dir, &[])?;
+        }
     }
     if sensitivity::has_sensitivity(scenario) {
         let reference = scenario.experiment.reference;

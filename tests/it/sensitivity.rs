@@ -195,9 +195,22 @@ fn a_morris_sweep_writes_mu_mu_star_and_sigma() {
 #[test]
 fn analyze_refuses_a_folder_without_a_sensitivity_design() {
     let dir = tempdir();
+    // A grid sweep of three arms: no indices, but robustness across the arms.
     let s = scenario(dir.path(), "method = \"grid\"\n");
     let out = dir.path().join("out");
     run(&s, &out, &[]);
+    std::fs::remove_file(out.join("robustness.csv")).unwrap();
+    accord()
+        .arg("analyze")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with("robustness.csv\n"));
+    assert!(out.join("robustness.csv").is_file() && !out.join("sensitivity.csv").exists());
+    // No sweep at all: nothing to analyze.
+    let plain = crate::support::small_quickstart(&dir.path().join("plain"), 2);
+    let out = dir.path().join("plain-out");
+    run(&plain, &out, &[]);
     accord()
         .arg("analyze")
         .arg(&out)

@@ -111,3 +111,24 @@ pub fn assert_same_folder(a: &Path, b: &Path) {
         );
     }
 }
+
+/// The sweep quick start as a Latin hypercube of `samples` points over three continuous
+/// parameters (body harmonization, confidence bound, alignment rate), written as
+/// `dir/scenarios/lhs.toml`: what scenario discovery and robustness run on.
+pub fn lhs_sweep(dir: &Path, samples: u32) -> PathBuf {
+    let text = std::fs::read_to_string(shipped("sweep_quickstart.toml")).unwrap();
+    let grid = "method = \"grid\"\nparams = { \"bodies.waico.harmonization\" = [0.0, 0.02, 0.05, \
+                0.1], \"alignment.confidence\" = [0.2, 0.3] }";
+    assert!(text.contains(grid), "sweep_quickstart.toml's sweep changed");
+    let lhs = format!(
+        "method = \"latin_hypercube\"\nsamples = {samples}\nparams = {{ \
+         \"bodies.waico.harmonization\" = {{ min = 0.0, max = 0.2 }}, \"alignment.confidence\" \
+         = {{ min = 0.1, max = 0.4 }}, \"alignment.rate\" = {{ min = 0.05, max = 0.3 }} }}"
+    );
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    write(
+        &dir.join("scenarios"),
+        "lhs.toml",
+        text.replacen(grid, &lhs, 1),
+    )
+}

@@ -109,7 +109,13 @@ fn sweep_shards_merge_to_the_same_folder() {
         .arg(&merged)
         .assert()
         .success();
-    for t in ["timeseries.csv", "summary.csv", "effects.csv", "points.csv"] {
+    for t in [
+        "timeseries.csv",
+        "summary.csv",
+        "effects.csv",
+        "points.csv",
+        "robustness.csv",
+    ] {
         assert!(
             std::fs::read(whole.join(t)).unwrap() == std::fs::read(merged.join(t)).unwrap(),
             "{t} differs"

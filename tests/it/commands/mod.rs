@@ -1,8 +1,9 @@
 //! Each subcommand end to end through the `accord` binary, one module per command (`run`
 //! also covers `validate` on valid input; `plot_sweep` the charts `accord plot` draws for
-//! sweeps).
+//! sweeps; `discover` also covers `robustness.csv`).
 
 mod describe;
+mod discover;
 mod init;
 mod merge;
 mod plot;
