@@ -273,6 +273,19 @@ impl Drop for StagedDir {
     }
 }
 
+/// Writes `bytes` to the file `path` atomically: into a hidden sibling first, then renamed
+/// over `path`, so a reader (or a crash) never sees half a file and an earlier file stays
+/// whole until the new one is complete. For a file added to an existing output folder, such
+/// as `accord report`'s page; whole folders use [`StagedDir`].
+pub fn write_file(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    let temp = sibling(path, "tmp")?;
+    let written = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, path));
+    written.map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        Error::io("write", path, e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +301,18 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn write_file_replaces_whole_and_leaves_no_temporary() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("report.html");
+        write_file(&path, b"one").unwrap();
+        write_file(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(entries(root.path()), ["report.html"]);
+        let missing = root.path().join("no/such/folder/report.html");
+        assert!(write_file(&missing, b"x").is_err());
     }
 
     #[test]

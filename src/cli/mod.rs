@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod args;
 
-use args::{DataCommand, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
+use args::{DataCommand, MergeArgs, PlotArgs, ReportArgs, RunArgs, SlurmArgs};
 
 /// accord: policy-alignment simulations of AI governance.
 #[derive(Debug, Parser)]
@@ -51,6 +51,8 @@ pub enum Command {
     },
     /// Redraw every chart of an output folder from its CSV files.
     Plot(PlotArgs),
+    /// Write an output folder's report.html again: one self-contained page of the study.
+    Report(ReportArgs),
     /// Describe a scenario's model as Markdown in the ODD protocol's order.
     Describe {
         /// The scenario file (TOML).

@@ -47,6 +47,7 @@ pub mod init;
 pub mod merge;
 pub mod plot;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod slurm;
@@ -86,6 +87,7 @@ pub fn dispatch(command: Command) -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Data(cmd) => data::run(&cmd),
         Command::Plot(args) => plot::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Replay {
             output_dir,
             arm,
