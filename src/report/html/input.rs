@@ -2,6 +2,7 @@
 //! scenario when this engine can read it back), the tables as text, and the list of files to
 //! link to. Nothing here is simulated; a folder gives the same study every time.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -53,7 +54,9 @@ pub(super) struct Study {
     /// The resolved scenario from the manifest; `None` when this engine cannot read it back
     /// (a manifest from another version), which leaves out only the sections it feeds.
     pub(super) scenario: Option<Scenario>,
+    /// `summary.csv`'s rows at each series' last step ([`read_finals`]).
     pub(super) summary: CsvTable,
+    /// `effects.csv`'s rows at each series' last step, when the folder has one.
     pub(super) effects: Option<CsvTable>,
     pub(super) points: Option<CsvTable>,
     /// `(file name, table)` for every other CSV in the folder, by file name.
@@ -68,16 +71,7 @@ fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
 
 /// Reads a CSV file, at most `limit` rows of it.
 pub(super) fn read_csv(path: &Path, limit: usize) -> Result<CsvTable> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| {
-            let text = e.to_string();
-            match e.into_kind() {
-                csv::ErrorKind::Io(io) => Error::io("read", path, io),
-                _ => bad(path, text),
-            }
-        })?;
+    let mut reader = open(path)?;
     let headers = reader
         .headers()
         .map_err(|e| bad(path, e))?
@@ -99,13 +93,68 @@ pub(super) fn read_csv(path: &Path, limit: usize) -> Result<CsvTable> {
     Ok(table)
 }
 
-fn optional_csv(dir: &Path, name: &str) -> Result<Option<CsvTable>> {
-    let path = dir.join(name);
-    if path.is_file() {
-        read_csv(&path, usize::MAX).map(Some)
-    } else {
-        Ok(None)
+/// Reads a per-step table (`summary.csv`, `effects.csv`) keeping only each series' rows at
+/// its last recorded step: a series is the rows that share every field before `step` (point,
+/// arm, reference) and the `metric`. The report shows nothing else, and a long sweep's
+/// summary holds every step of every point.
+pub(super) fn read_finals(path: &Path) -> Result<CsvTable> {
+    let mut reader = open(path)?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(path, e))?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let position = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(step), Some(metric)) = (position("step"), position("metric")) else {
+        return Err(bad(path, "missing column `step` or `metric`"));
+    };
+    // Series in order of first appearance (the writers' order), each with its latest row.
+    let mut index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let mut latest: Vec<(u64, Vec<String>)> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| bad(path, e))?;
+        let at = record.get(step).unwrap_or("");
+        let at: u64 = at.parse().map_err(|_| {
+            bad(
+                path,
+                format!("row {}: `step` is `{at}`, not a step number", i + 2),
+            )
+        })?;
+        let key: Vec<String> = record
+            .iter()
+            .take(step)
+            .chain(record.get(metric))
+            .map(str::to_owned)
+            .collect();
+        let row = || record.iter().map(str::to_owned).collect();
+        match index.get(&key) {
+            Some(&k) if latest[k].0 <= at => latest[k] = (at, row()),
+            Some(_) => {}
+            None => {
+                index.insert(key, latest.len());
+                latest.push((at, row()));
+            }
+        }
     }
+    Ok(CsvTable {
+        headers,
+        rows: latest.into_iter().map(|(_, row)| row).collect(),
+        more: false,
+    })
+}
+
+fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| {
+            let text = e.to_string();
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => Error::io("read", path, io),
+                _ => bad(path, text),
+            }
+        })
 }
 
 /// Reads the study in output folder `dir`.
@@ -156,10 +205,41 @@ pub(super) fn read(dir: &Path) -> Result<Study> {
     Ok(Study {
         manifest,
         scenario,
-        summary: read_csv(&summary_path, usize::MAX)?,
-        effects: optional_csv(dir, "effects.csv")?,
-        points: optional_csv(dir, "points.csv")?,
+        summary: read_finals(&summary_path)?,
+        effects: match dir.join("effects.csv") {
+            p if p.is_file() => Some(read_finals(&p)?),
+            _ => None,
+        },
+        points: match dir.join("points.csv") {
+            p if p.is_file() => Some(read_csv(&p, usize::MAX)?),
+            _ => None,
+        },
         analysis,
         files,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finals_keep_each_series_last_step_in_writer_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        std::fs::write(
+            &path,
+            "point,arm,step,metric,mean\n0,b,0,m,1\n0,b,0,n,2\n0,b,5,m,3\n0,b,5,n,4\n\
+             0,a,0,m,5\n0,a,5,m,6\n1,b,5,m,7\n",
+        )
+        .unwrap();
+        let t = read_finals(&path).unwrap();
+        let rows: Vec<String> = t.rows.iter().map(|r| r.join(",")).collect();
+        assert_eq!(rows, ["0,b,5,m,3", "0,b,5,n,4", "0,a,5,m,6", "1,b,5,m,7"]);
+        std::fs::write(&path, "arm,step,metric\na,x,m\n").unwrap();
+        let err = read_finals(&path).unwrap_err().to_string();
+        assert!(err.contains("row 2: `step` is `x`"), "{err}");
+        std::fs::write(&path, "arm,metric\na,m\n").unwrap();
+        assert!(read_finals(&path).is_err());
+    }
 }
