@@ -55,7 +55,10 @@ impl Table {
             } else {
                 ""
             };
-            let _ = write!(out, "<th scope=\"col\"{class}>{}</th>", esc(h));
+            // Long parameter paths and arm names may break after a dot or an underscore,
+            // so a table of many columns still fits an A4 page.
+            let h = esc(h).replace('.', ".<wbr>").replace('_', "_<wbr>");
+            let _ = write!(out, "<th scope=\"col\"{class}>{h}</th>");
         }
         out.push_str("</tr></thead>\n<tbody>\n");
         for row in &self.rows {

@@ -268,7 +268,9 @@ fn sweep_report_has_one_row_per_point() {
     let table = &html[html.find("<h3 id=\"per-point\">").unwrap()..];
     let table = &table[..table.find("</table>").unwrap()];
     assert_eq!(table.matches("<tr><th scope=\"row\">").count(), n);
-    assert!(table.contains("<th scope=\"col\" class=\"num\">cooperation_body − reference</th>"));
+    assert!(
+        table.contains("<th scope=\"col\" class=\"num\">cooperation_<wbr>body − reference</th>")
+    );
     assert!(html.contains("grid of"), "sweep design named");
 }
 
