@@ -104,9 +104,10 @@ fn quickstart_report_renders_in_a_real_browser() {
     for arm in ["baseline", "cooperation_body", "body_and_open_source"] {
         assert!(dom.contains(arm), "DOM lacks arm {arm}");
     }
+    // Every chart's title (the first `<title>` is the page's).
     let titles: Vec<&str> = html
-        .split("-title\">")
-        .skip(1)
+        .split("<title>")
+        .skip(2)
         .map(|t| &t[..t.find("</title>").unwrap()])
         .collect();
     assert!(titles.len() >= 10, "{titles:?}");

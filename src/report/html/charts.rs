@@ -74,7 +74,7 @@ pub(super) fn figure(out: &mut String, dir: &Path, rel: &str, index: usize) -> R
         esc(&title),
         esc(what)
     );
-    let _ = writeln!(out, "<title id=\"{id}-title\">{}</title>", esc(&title));
+    let _ = writeln!(out, "<title>{}</title>", esc(&title));
     out.push_str(rest.trim_start());
     out.push('\n');
     let png = format!("{}.png", rel.trim_end_matches(".svg"));
@@ -118,7 +118,7 @@ mod tests {
         figure(&mut out, dir.path(), "charts/effects.svg", 0).unwrap();
         assert!(!out.contains("http"), "{out}");
         assert!(out.contains("role=\"img\""), "{out}");
-        assert!(out.contains("<title id=\"chart-0-title\">T &quot;x&quot;\\u{1b}</title>"));
+        assert!(out.contains("<title>T &quot;x&quot;\\u{1b}</title>"));
         assert!(
             out.contains("aria-label=\"T &quot;x&quot;\\u{1b} — Paired effect"),
             "{out}"

@@ -184,7 +184,8 @@ pub(super) fn write(out: &mut String, study: &Study) {
     heading(out, 3, "reproduce", "Reproduce");
     let _ = writeln!(
         out,
-        "<p>With accord {} and input files of the SHA-256 above, this command simulates the \
+        "<p>With accord {} and input files of the SHA-256 above, this command, run from the \
+         folder the study was run from (the scenario's path is as it was given), simulates the \
          same ensemble again; every table is then identical byte for byte, on any number of \
          threads or shards. <code>accord replay &lt;folder&gt; --arm A --run R</code> \
          re-simulates one run and checks it against this folder.</p>",
