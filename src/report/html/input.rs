@@ -145,8 +145,10 @@ pub(super) fn read_finals(path: &Path) -> Result<CsvTable> {
 }
 
 fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    // Flexible: an analysis table with a short row is still shown, not refused.
     csv::ReaderBuilder::new()
         .has_headers(true)
+        .flexible(true)
         .from_path(path)
         .map_err(|e| {
             let text = e.to_string();

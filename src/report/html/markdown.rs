@@ -16,6 +16,7 @@ pub(super) fn to_html(markdown: &str, top: u8, id_prefix: &str) -> String {
     let mut table: Option<Table> = None;
     let mut section = String::new();
     let mut headings = 0usize;
+    let mut deepest = top as usize - 1;
 
     let lines: Vec<&str> = markdown.lines().collect();
     let mut i = 0;
@@ -40,7 +41,10 @@ pub(super) fn to_html(markdown: &str, top: u8, id_prefix: &str) -> String {
             let text = text.trim_start_matches('#').trim();
             if level > 1 {
                 headings += 1;
-                let h = (top as usize + level - 2).min(6);
+                // Never deeper than one below the previous heading (a description may hold a
+                // line starting with `####`): headings must not skip a level.
+                let h = (top as usize + level - 2).min(deepest + 1).min(6);
+                deepest = h;
                 let _ = writeln!(
                     out,
                     "<h{h} id=\"{}-{headings}\">{}</h{h}>",
@@ -162,6 +166,15 @@ mod tests {
             "{html}"
         );
         assert!(html.ends_with("<p>After.</p>\n"), "{html}");
+    }
+
+    #[test]
+    fn headings_never_skip_a_level() {
+        let html = to_html("## A\n\n#### deep\n\n##### deeper\n\n## B\n", 3, "x");
+        assert!(html.contains("<h3 id=\"x-1\">A</h3>"), "{html}");
+        assert!(html.contains("<h4 id=\"x-2\">deep</h4>"), "{html}");
+        assert!(html.contains("<h5 id=\"x-3\">deeper</h5>"), "{html}");
+        assert!(html.contains("<h3 id=\"x-4\">B</h3>"), "{html}");
     }
 
     #[test]

@@ -203,6 +203,12 @@ fn hostile_text_stays_text() {
             &format!("description = \"{hostile} Thirteen"),
             1,
         )
+        // A Markdown heading in the description must not break the ODD's heading order.
+        .replacen(
+            "export controls.\"",
+            "export controls.\\n#### injected\"",
+            1,
+        )
     });
     let html = report(&out);
     assert_well_formed(&out, &html);
@@ -211,6 +217,10 @@ fn hostile_text_stays_text() {
          \\u{1b}[2J &lt;img src=x onerror=y&gt; Thirteen"
     ));
     assert!(!html.contains('\u{7}') && !html.contains('\u{1b}'));
+    assert!(
+        html.contains(">injected</h4>"),
+        "the injected heading is one level down"
+    );
 
     // A hand-edited manifest and an analysis table reach the page only as text too.
     let manifest = out.join("manifest.json");
