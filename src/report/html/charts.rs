@@ -7,25 +7,38 @@ use std::path::Path;
 use super::markup::esc;
 use crate::error::{Error, Result};
 
-/// What a chart shows, by its file stem under `charts/`; the same sentence for a family.
+/// What a chart shows, by its file stem under `charts/`; the same sentence for a family, and
+/// none for a chart this list does not know (its title then speaks for it).
 fn description(stem: &str) -> &'static str {
-    if stem == "effects" {
-        "Paired effect of each arm against the reference arm at the final step: mean \
-         difference over runs with common random numbers, and its 95 % confidence interval."
-    } else if stem == "membership" {
-        "Mean number of members of each cooperation body over time, per arm, with the 95 % \
-         confidence band of the mean."
-    } else if stem == "stances" {
-        "Final stances of run 0 of each arm on their first two principal components: one \
-         representative run, not an ensemble statistic."
-    } else if stem.starts_with("sweep_") {
-        "Final-step values across the swept parameter values, per arm, with 95 % confidence \
-         intervals of the mean."
-    } else {
-        "Mean over the runs of each arm at every recorded step, with the shaded 95 % \
-         confidence band of the mean."
+    match stem {
+        "fragmentation" => TIME_SERIES,
+        s if s.starts_with("metrics/") => TIME_SERIES,
+        "effects" => {
+            "Paired effect of each arm against the reference arm at the final step: mean \
+             difference over runs with common random numbers, and its 95 % confidence interval."
+        }
+        "membership" => {
+            "Mean number of members of each cooperation body over time, per arm, with the 95 % \
+             confidence band of the mean."
+        }
+        "stances" => {
+            "Final stances of run 0 of each arm on their first two principal components: one \
+             representative run, not an ensemble statistic."
+        }
+        s if s.starts_with("sweep_") => {
+            "Final-step values across the swept parameter values, per arm, with 95 % confidence \
+             intervals of the mean."
+        }
+        s if s.starts_with("sensitivity") || s.starts_with("morris") => {
+            "Sensitivity of the final-step outcome to each swept parameter; the indices are in \
+             sensitivity.csv."
+        }
+        _ => "",
     }
 }
+
+const TIME_SERIES: &str = "Mean over the runs of each arm at every recorded step, with the \
+                           shaded 95 % confidence band of the mean.";
 
 /// Text of an XML character reference back to plain text (plotters escapes these five).
 fn unescape_xml(text: &str) -> String {
@@ -68,11 +81,15 @@ pub(super) fn figure(out: &mut String, dir: &Path, rel: &str, index: usize) -> R
     let what = description(stem);
     let id = format!("chart-{index}");
     let _ = writeln!(out, "<figure id=\"{id}\">");
+    let label = if what.is_empty() {
+        title.clone()
+    } else {
+        format!("{title} — {what}")
+    };
     let _ = writeln!(
         out,
-        "<svg{attributes} class=\"chart\" role=\"img\" aria-label=\"{} — {}\">",
-        esc(&title),
-        esc(what)
+        "<svg{attributes} class=\"chart\" role=\"img\" aria-label=\"{}\">",
+        esc(&label)
     );
     let _ = writeln!(out, "<title>{}</title>", esc(&title));
     out.push_str(rest.trim_start());
@@ -95,6 +112,15 @@ pub(super) fn figure(out: &mut String, dir: &Path, rel: &str, index: usize) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_by_family_and_none_for_unknown_charts() {
+        assert_eq!(description("metrics/clusters"), TIME_SERIES);
+        assert_eq!(description("fragmentation"), TIME_SERIES);
+        assert!(description("sweep_a_b").starts_with("Final-step values"));
+        assert!(description("morris_fragmentation").contains("sensitivity.csv"));
+        assert_eq!(description("something_new"), "");
+    }
 
     #[test]
     fn title_is_the_first_text_unescaped() {
