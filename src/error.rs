@@ -100,6 +100,10 @@ pub enum Error {
         /// What rayon said.
         source: rayon::ThreadPoolBuildError,
     },
+    /// The estimated memory or work of an ensemble is above the budget (`--over-budget`
+    /// overrides).
+    #[error("{0}")]
+    OverBudget(String),
     /// The output folder exists and `--force` was not given.
     #[error("output folder `{}` already exists; pass --force to replace it", .0.display())]
     OutputExists(PathBuf),
@@ -170,7 +174,8 @@ impl Error {
             | Error::StoreRuns(_)
             | Error::ThreadPool { .. }
             | Error::OutputExists(_)
-            | Error::ForeignFolder(_) => 2,
+            | Error::ForeignFolder(_)
+            | Error::OverBudget(_) => 2,
             Error::Io { .. }
             | Error::Chart { .. }
             | Error::ReplayMismatch(_)

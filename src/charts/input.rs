@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::metrics::catalogue;
 
 /// One row of `summary.csv` (the columns charts use).
 #[derive(Clone, Debug, PartialEq)]
@@ -71,6 +72,23 @@ fn read_table_with(
     columns: &[&str],
     optional: Option<&str>,
 ) -> Result<(Vec<Vec<String>>, bool)> {
+    let mut rows = Vec::new();
+    let has = scan_table(path, columns, optional, |_, fields| {
+        rows.push(fields.iter().map(|f| (*f).to_owned()).collect());
+        Ok(())
+    })?;
+    Ok((rows, has))
+}
+
+/// Calls `f(line, fields)` for every row of `path`, the fields being `columns` in order
+/// (then `optional` when the file has it, as the returned flag says), without holding the
+/// file: a summary of a million steps is read in constant memory.
+fn scan_table(
+    path: &Path,
+    columns: &[&str],
+    optional: Option<&str>,
+    mut f: impl FnMut(usize, &[&str]) -> Result<()>,
+) -> Result<bool> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)
@@ -91,16 +109,20 @@ fn read_table_with(
         .collect::<Result<Vec<_>>>()?;
     let extra = optional.and_then(|c| index.get(c).copied());
     let wanted: Vec<usize> = wanted.into_iter().chain(extra).collect();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| bad(path, e.to_string()))?;
-        let row = wanted
+    let mut record = csv::StringRecord::new();
+    let mut line = 1;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| bad(path, e.to_string()))?
+    {
+        line += 1;
+        let fields: Vec<&str> = wanted
             .iter()
-            .map(|&i| record.get(i).unwrap_or("").to_owned())
+            .map(|&i| record.get(i).unwrap_or(""))
             .collect();
-        rows.push(row);
+        f(line, &fields)?;
     }
-    Ok((rows, extra.is_some()))
+    Ok(extra.is_some())
 }
 
 fn number(path: &Path, line: usize, column: &str, text: &str) -> Result<f64> {
@@ -128,36 +150,57 @@ fn step(path: &Path, line: usize, text: &str) -> Result<u32> {
 }
 
 /// Reads `summary.csv`, with its `point` column when it has one (a sweep).
+#[cfg(test)]
 pub(crate) fn read_summary(path: &Path) -> Result<Vec<SummaryRecord>> {
-    let (rows, has_point) = read_table_with(
-        path,
-        &["arm", "step", "metric", "mean", "ci95_lo", "ci95_hi"],
-        Some("point"),
-    )?;
-    rows.into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let line = i + 2;
-            let point = match r.get(6).filter(|_| has_point) {
-                Some(text) => Some(text.parse().map_err(|_| {
-                    bad(
-                        path,
-                        format!("row {line}: `point` is `{text}`, not a point number"),
-                    )
-                })?),
-                None => None,
-            };
-            Ok(SummaryRecord {
-                point,
-                step: step(path, line, &r[1])?,
-                mean: number(path, line, "mean", &r[3])?,
-                lo: number(path, line, "ci95_lo", &r[4])?,
-                hi: number(path, line, "ci95_hi", &r[5])?,
-                arm: r[0].clone(),
-                metric: r[2].clone(),
-            })
-        })
-        .collect()
+    read_summary_where(path, |_| true)
+}
+
+/// The rows of `summary.csv` that `keep` accepts, read in one pass that holds only those.
+pub(crate) fn read_summary_where(
+    path: &Path,
+    mut keep: impl FnMut(&SummaryRecord) -> bool,
+) -> Result<Vec<SummaryRecord>> {
+    let mut rows = Vec::new();
+    let columns = ["arm", "step", "metric", "mean", "ci95_lo", "ci95_hi"];
+    scan_table(path, &columns, Some("point"), |line, r| {
+        let point = match r.get(6) {
+            Some(text) => Some(text.parse().map_err(|_| {
+                bad(
+                    path,
+                    format!("row {line}: `point` is `{text}`, not a point number"),
+                )
+            })?),
+            None => None,
+        };
+        let record = SummaryRecord {
+            point,
+            step: step(path, line, r[1])?,
+            mean: number(path, line, "mean", r[3])?,
+            lo: number(path, line, "ci95_lo", r[4])?,
+            hi: number(path, line, "ci95_hi", r[5])?,
+            arm: r[0].to_owned(),
+            metric: r[2].to_owned(),
+        };
+        // A mean outside what the metric can take (`fragmentation` = 1e300) is not a table
+        // accord wrote, and would squash every line of its chart against an axis.
+        if let Some(range) = catalogue::range(&record.metric)
+            && record.mean.is_finite()
+            && !range.contains(record.mean)
+        {
+            return Err(bad(
+                path,
+                format!(
+                    "row {line}: `mean` of `{}` is `{}`, outside its range {range}",
+                    record.metric, r[3]
+                ),
+            ));
+        }
+        if keep(&record) {
+            rows.push(record);
+        }
+        Ok(())
+    })?;
+    Ok(rows)
 }
 
 /// Reads `effects.csv`.
@@ -313,6 +356,30 @@ mod tests {
                 err.contains(&format!("`mean` is `{text}`, not a finite number")),
                 "{err}"
             );
+        }
+    }
+
+    /// Issue 10 (10): a mean a metric cannot take is refused, not drawn.
+    #[test]
+    fn summary_means_outside_a_metric_range_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        let table = |metric: &str, mean: &str| {
+            format!("arm,step,metric,mean,ci95_lo,ci95_hi\na,0,{metric},{mean},-1,1e300\n")
+        };
+        std::fs::write(&path, table("fragmentation", "1e300")).unwrap();
+        let err = read_summary(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("row 2: `mean` of `fragmentation` is `1e300`, outside its range [0, 1]"),
+            "{err}"
+        );
+        std::fs::write(&path, table("capability_gini", "-0.5")).unwrap();
+        assert!(read_summary(&path).is_err());
+        // Interval bounds may leave the range (a t interval near 0), and unknown columns are
+        // not checked.
+        for (metric, mean) in [("fragmentation", "0.5"), ("custom", "1e300")] {
+            std::fs::write(&path, table(metric, mean)).unwrap();
+            assert_eq!(read_summary(&path).unwrap().len(), 1);
         }
     }
 

@@ -45,7 +45,13 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
             dir.display()
         )));
     }
-    let all_rows = input::read_summary(&summary_path)?;
+    // Two passes keep memory bounded by what is drawn, not by the steps or points recorded:
+    // the first finds the steps, the second keeps the drawn steps of point 0 and the final
+    // step of every point (what the sweep charts show).
+    let (drawn, last) = drawn_steps(&summary_path)?;
+    let all_rows = input::read_summary_where(&summary_path, |r| {
+        Some(r.step) == last || (r.point.unwrap_or(0) == 0 && drawn.binary_search(&r.step).is_ok())
+    })?;
     let sweep_meta = input::read_meta(dir);
     // A sweep: the per-point charts keep to point 0 (see above), and their titles, which end
     // with the scenario name, say so.
@@ -142,6 +148,41 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Most steps a time-series line draws: beyond a few thousand, points are finer than the
+/// pixels of a chart at paper size, and a million-step run would hold its whole summary.
+pub const MAX_CHART_STEPS: usize = 2000;
+
+/// The steps the time-series charts draw — the recorded steps (those of the first arm and
+/// metric in `summary.csv`), thinned evenly to [`MAX_CHART_STEPS`] with the first and last
+/// kept — ascending, and the last recorded step of the file.
+fn drawn_steps(path: &Path) -> Result<(Vec<u32>, Option<u32>)> {
+    let mut steps = Vec::new();
+    let mut first: Option<(Option<u32>, String, String)> = None;
+    let mut last = None;
+    input::read_summary_where(path, |r| {
+        let group = (r.point, r.arm.clone(), r.metric.clone());
+        if first.get_or_insert_with(|| group.clone()) == &group {
+            steps.push(r.step);
+        }
+        last = last.max(Some(r.step));
+        false
+    })?;
+    steps.sort_unstable();
+    steps.dedup();
+    Ok((thin(&steps, MAX_CHART_STEPS), last))
+}
+
+/// At most `most` of `steps`, evenly spaced by index, first and last included.
+fn thin(steps: &[u32], most: usize) -> Vec<u32> {
+    let n = steps.len();
+    if n <= most || most < 2 {
+        return steps.to_vec();
+    }
+    (0..most)
+        .map(|i| steps[(i as u64 * (n as u64 - 1) / (most as u64 - 1)) as usize])
+        .collect()
+}
+
 /// One band per arm for `metric`, in arm order.
 fn bands(summary: &[SummaryRecord], arms: &[String], metric: &str) -> Vec<Band> {
     arms.iter()
@@ -220,4 +261,25 @@ fn membership(
         &charts.join("membership"),
         format,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thin;
+
+    #[test]
+    fn thinning_keeps_the_ends_and_spaces_evenly() {
+        let steps: Vec<u32> = (0..=10).collect();
+        assert_eq!(thin(&steps, 20), steps);
+        assert_eq!(thin(&steps, 3), vec![0, 5, 10]);
+        assert_eq!(thin(&steps, 2), vec![0, 10]);
+        let many: Vec<u32> = (0..1_000_001).collect();
+        let kept = thin(&many, super::MAX_CHART_STEPS);
+        assert_eq!(kept.len(), super::MAX_CHART_STEPS);
+        assert_eq!((kept[0], kept[kept.len() - 1]), (0, 1_000_000));
+        assert!(
+            kept.windows(2)
+                .all(|w| w[1] - w[0] >= 500 && w[1] - w[0] <= 501)
+        );
+    }
 }

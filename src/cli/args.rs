@@ -51,6 +51,17 @@ pub struct RunArgs {
     /// Let `nations_file` point outside the scenario's folder tree (via `..` or a symlink).
     #[arg(long)]
     pub allow_outside_inputs: bool,
+    /// Run even when the estimate exceeds the memory or work budget (see README "Limits and
+    /// budgets").
+    #[arg(long)]
+    pub over_budget: bool,
+    /// Work budget in elementary operations (default 1.7e13, about a day of one core); the
+    /// estimate printed before the run is compared with it.
+    #[arg(long, value_name = "OPS", value_parser = positive_ops)]
+    pub max_work: Option<f64>,
+    /// Memory budget in GiB (default: the memory the machine has available now).
+    #[arg(long, value_name = "GIB", value_parser = positive_gib)]
+    pub max_memory: Option<f64>,
     /// Runs per saved chunk (default: chosen from the scenario's size). Never changes a result;
     /// tests use small chunks to exercise resuming.
     #[arg(long, hide = true, value_parser = clap::value_parser!(u32).range(1..))]
@@ -172,4 +183,22 @@ pub enum DataCommand {
         #[arg(long, default_value = "scenarios/data/world_nations.csv")]
         out: PathBuf,
     },
+}
+
+/// A positive, finite operation count such as `1e15`.
+fn positive_ops(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!(
+            "`{text}` is not a positive number of operations (e.g. 1e15)"
+        )),
+    }
+}
+
+/// A positive, finite size in GiB such as `16` or `0.5`.
+fn positive_gib(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a positive size in GiB (e.g. 16)")),
+    }
 }

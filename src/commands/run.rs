@@ -17,6 +17,7 @@ use crate::atomic;
 use crate::charts;
 use crate::cli::args::RunArgs;
 use crate::error::{Error, Result};
+use crate::experiment::budget;
 use crate::experiment::store::{self, Start, StoreManifest};
 use crate::experiment::{ChunkSet, Shard};
 use crate::model::StatesMode;
@@ -73,6 +74,32 @@ pub fn run(args: &RunArgs) -> Result<()> {
         finished_at: None,
         scenario: scenario.clone(),
     };
+    let threads = args.threads.map_or_else(budget::cores, usize::from);
+    let estimate = budget::estimate(
+        &scenario,
+        &budget::Plan {
+            runs: shard.run_count(runs),
+            threads,
+            state_steps: budget::StateSteps::from(states),
+            chunk_runs: fresh.chunk_runs,
+        },
+    );
+    if !args.quiet {
+        // A note only: a closed stderr must not stop the run.
+        let _ = writeln!(std::io::stderr(), "{}", estimate.line(threads));
+    }
+    let mut limits = budget::Budget::of_machine();
+    if let Some(w) = args.max_work {
+        limits.work = w;
+    }
+    if let Some(g) = args.max_memory {
+        limits.memory = Some(g * budget::GIB);
+    }
+    if !args.over_budget
+        && let Some(why) = limits.refusal(&estimate, threads)
+    {
+        return Err(Error::OverBudget(why));
+    }
     let partial = atomic::partial_path(&out);
     let plan = match store::start(&partial, &fresh, args.resume, args.force)? {
         Start::Resume(old) => *old,

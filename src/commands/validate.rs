@@ -3,6 +3,8 @@
 use std::path::Path;
 
 use crate::error::Result;
+use crate::experiment::{Shard, budget, store};
+use crate::model::StatesMode;
 use crate::scenario::{self, LoadOptions};
 
 /// Runs `accord validate`.
@@ -24,5 +26,26 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
         s.arms.len(),
         s.steps
     )?;
+    // What `accord run` would cost with the file's runs on this machine's cores, and whether
+    // it would start without `--over-budget`.
+    let threads = budget::cores();
+    let estimate = budget::estimate(
+        &s,
+        &budget::Plan {
+            runs: s.experiment.runs,
+            threads,
+            state_steps: budget::StateSteps::None,
+            chunk_runs: store::choose_chunk_runs(
+                &s,
+                s.experiment.runs,
+                Shard::WHOLE,
+                StatesMode::None,
+            ),
+        },
+    );
+    outln!("{}", estimate.line(threads))?;
+    if let Some(why) = budget::Budget::of_machine().refusal(&estimate, threads) {
+        outln!("over budget: `accord run` would refuse to start: {why}")?;
+    }
     Ok(())
 }

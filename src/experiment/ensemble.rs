@@ -310,26 +310,39 @@ pub(crate) fn batches(groups: Range<usize>, runs: u32, share: usize) -> Vec<Rang
 /// in run order, so the floating-point sums are the same on every machine, thread count and
 /// shard split; memory is bounded by a fixed column budget (64 MB), not by the number of runs.
 pub fn summarize(src: &(impl RunSource + ?Sized)) -> Result<Vec<SummaryRow>> {
+    let mut rows = Vec::new();
+    summarize_each(src, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// [`summarize`], handing each row to `f` as it is computed, so that a summary of a million
+/// recorded steps is written without being held.
+pub fn summarize_each(
+    src: &(impl RunSource + ?Sized),
+    mut f: impl FnMut(SummaryRow) -> Result<()>,
+) -> Result<()> {
     let l = src.layout();
     let m = l.metric_names.len().max(1);
-    let mut rows = Vec::with_capacity(l.cells() * l.groups());
     for cell in 0..l.cells() {
         let (point, arm) = l.cell_of(cell);
         for batch in batches(0..l.groups(), l.runs, 1) {
             let columns = src.columns(cell, batch.clone())?;
             let summaries = per_column(&columns, batch.len(), summarize_values);
             for (g, summary) in batch.zip(summaries) {
-                rows.push(SummaryRow {
+                f(SummaryRow {
                     point,
                     arm,
                     step: l.steps[g / m],
                     metric: g % m,
                     summary,
-                });
+                })?;
             }
         }
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// `f` of each of the `count` equal columns packed in `values`, in parallel, in column order.

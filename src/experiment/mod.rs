@@ -5,6 +5,7 @@
 //! runs (rayon), and collects results in (arm, run) order, so nothing in the output depends
 //! on the thread count or on scheduling.
 
+pub mod budget;
 pub mod chunk;
 mod chunk_set;
 mod effects;
@@ -19,7 +20,7 @@ pub use chunk_set::{ChunkSet, check_together, read_shards};
 pub use effects::{EffectRow, EffectSteps, paired_effects};
 pub use ensemble::{
     Ensemble, EnsembleConfig, RunRecord, SummaryRow, run_ensemble, run_ensemble_until, run_single,
-    summarize,
+    summarize, summarize_each,
 };
 
 /// Seeds live in the leaf module [`crate::seed`]; this path stays for callers of the experiment API.

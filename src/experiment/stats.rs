@@ -8,7 +8,12 @@
 //! agrees with the normal at large n. The quantile is computed here, without a statistics
 //! crate, by inverting the t CDF expressed through the regularized incomplete beta function.
 //!
-//! Everything is pure and order-fixed: the same input slice gives bit-identical output.
+//! Everything is pure and order-fixed: the same input slice gives bit-identical output, on
+//! every platform: `exp`, `ln`, `ln_1p` and `sin` come from the pure-Rust `libm` crate, not
+//! the platform's C library (whose last bit differs between glibc, musl, macOS and Windows).
+//! That is also why these functions are not taken from a statistics crate such as `statrs`:
+//! it calls the platform's functions, so its interval bounds could differ in the last bit
+//! between machines.
 
 /// Two-sided quantile of Student's t: returns t such that P(T ≤ t) = p, with df degrees of freedom (df > 0, may be non-integer). p in (0,1).
 ///
@@ -189,9 +194,9 @@ fn t_tail(t: f64, df: f64) -> f64 {
     let (a, b) = (0.5 * df, 0.5);
     let x = 1.0 / (1.0 + r);
     let y = 1.0 / (1.0 + 1.0 / r);
-    let ln_x = -r.ln_1p();
-    let ln_y = -(1.0 / r).ln_1p();
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * ln_x + b * ln_y).exp();
+    let ln_x = -libm::log1p(r);
+    let ln_y = -libm::log1p(1.0 / r);
+    let front = libm::exp(ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * ln_x + b * ln_y);
     let i = if x < (a + 1.0) / (a + b + 2.0) {
         front * beta_cf(a, b, x) / a
     } else {
@@ -204,9 +209,9 @@ fn t_tail(t: f64, df: f64) -> f64 {
 fn t_density(t: f64, df: f64) -> f64 {
     let ln = ln_gamma(0.5 * (df + 1.0))
         - ln_gamma(0.5 * df)
-        - 0.5 * (df * std::f64::consts::PI).ln()
-        - 0.5 * (df + 1.0) * (t * t / df).ln_1p();
-    ln.exp()
+        - 0.5 * libm::log(df * std::f64::consts::PI)
+        - 0.5 * (df + 1.0) * libm::log1p(t * t / df);
+    libm::exp(ln)
 }
 
 /// Continued fraction of the incomplete beta function (Numerical Recipes `betacf`), evaluated
@@ -256,7 +261,7 @@ fn ln_gamma(x: f64) -> f64 {
     ];
     if x < 0.5 {
         let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin().abs()).ln() - ln_gamma(1.0 - x);
+        return libm::log(pi / libm::sin(pi * x).abs()) - ln_gamma(1.0 - x);
     }
     let x = x - 1.0;
     let mut sum = COEF[0];
@@ -264,7 +269,7 @@ fn ln_gamma(x: f64) -> f64 {
         sum += c / (x + i as f64);
     }
     let t = x + G + 0.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + sum.ln()
+    0.5 * libm::log(2.0 * std::f64::consts::PI) + (x + 0.5) * libm::log(t) - t + libm::log(sum)
 }
 
 /// Standard normal quantile: Acklam's rational approximation (relative error < 1.2e-9)
@@ -301,7 +306,7 @@ fn normal_quantile(p: f64) -> f64 {
     ];
     const P_LOW: f64 = 0.02425;
     let tail = |q: f64| {
-        let q = (-2.0 * q.ln()).sqrt();
+        let q = (-2.0 * libm::log(q)).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
@@ -317,7 +322,7 @@ fn normal_quantile(p: f64) -> f64 {
     };
     // Halley: e = Φ(x) − p, u = e / φ(x), x ← x − u / (1 + x u / 2).
     let e = 0.5 * erfc(-x / std::f64::consts::SQRT_2) - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (0.5 * x * x).exp();
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * libm::exp(0.5 * x * x);
     let refined = x - u / (1.0 + 0.5 * x * u);
     if refined.is_finite() { refined } else { x }
 }
@@ -340,7 +345,7 @@ fn gamma_q(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
-    let front = (-x + a * x.ln() - ln_gamma(a)).exp();
+    let front = libm::exp(-x + a * libm::log(x) - ln_gamma(a));
     if x < a + 1.0 {
         let mut ap = a;
         let mut del = 1.0 / a;
@@ -528,4 +533,31 @@ mod tests {
         assert_eq!(quantile_sorted(&[5.0], 0.95), 5.0);
         assert!(quantile_sorted(&[], 0.5).is_nan());
     }
+
+    /// The quantiles behind every interval have pinned bits, the same on every platform.
+    #[test]
+    fn quantile_golden_bits() {
+        let got: Vec<u64> = [
+            (0.975, 1.0),
+            (0.975, 9.0),
+            (0.975, 199.0),
+            (0.975, 1e5),
+            (0.025, 3.5),
+        ]
+        .iter()
+        .map(|&(p, df)| t_quantile(p, df).to_bits())
+        .collect();
+        assert_eq!(got, GOLDEN_QUANTILES);
+        let s = summarize(&[0.1, 0.25, 0.7, 0.3]).expect("finite values");
+        assert_eq!([s.ci95_lo.to_bits(), s.ci95_hi.to_bits()], GOLDEN_INTERVAL);
+    }
+
+    const GOLDEN_QUANTILES: [u64; 5] = [
+        4623342575419149598,
+        4612276343877733155,
+        4611559721930530107,
+        4611505819081798946,
+        13837174946702020845,
+    ];
+    const GOLDEN_INTERVAL: [u64; 2] = [13813089830111655788, 4604886750616440966];
 }

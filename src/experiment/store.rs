@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::seed::run_seed;
 
 /// Version of the store layout; a store of another version is refused, not misread.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// The store's manifest file.
 pub const MANIFEST: &str = crate::atomic::SHARD_MANIFEST;
 const CHUNKS: &str = "chunks";
@@ -228,16 +228,36 @@ pub fn create(dir: &Path, m: &StoreManifest) -> Result<()> {
     write_manifest(dir, m)
 }
 
-/// Writes `shard.json` durably.
+/// Writes `shard.json` durably, with the SHA-256 of its own text (without that line) as its
+/// first field, so that an edited or damaged manifest is refused by `merge` and `--resume`.
 pub fn write_manifest(dir: &Path, m: &StoreManifest) -> Result<()> {
     let path = dir.join(MANIFEST);
-    let mut text = serde_json::to_string_pretty(m)
-        .map_err(|e| Error::io("write", &path, std::io::Error::other(e)))?;
-    text.push('\n');
+    let body = manifest_text(m, &path)?;
+    let text = format!(
+        "{{\n  \"sha256\": \"{}\",{}",
+        sha256_hex(body.as_bytes()),
+        body.strip_prefix('{').unwrap_or(&body)
+    );
     write_durably(&path, text.as_bytes())
 }
 
-/// Reads `<dir>/shard.json`.
+/// The manifest's JSON text without its checksum.
+fn manifest_text(m: &StoreManifest, path: &Path) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(m)
+        .map_err(|e| Error::io("write", path, std::io::Error::other(e)))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads `<dir>/shard.json` and checks its checksum.
 pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
     let path = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Unreadable {
@@ -262,6 +282,21 @@ pub fn read_manifest(dir: &Path) -> Result<StoreManifest> {
                 "has store format {}, this accord reads format {FORMAT}",
                 m.format
             ),
+        });
+    }
+    #[derive(Deserialize)]
+    struct Checksum {
+        sha256: Option<String>,
+    }
+    let stored = serde_json::from_str::<Checksum>(&text)
+        .ok()
+        .and_then(|c| c.sha256);
+    if stored.as_deref() != Some(sha256_hex(manifest_text(&m, &path)?.as_bytes()).as_str()) {
+        return Err(Error::Store {
+            path,
+            problem: "does not match its checksum: it was edited or damaged since accord wrote \
+                      it; run that shard again"
+                .to_string(),
         });
     }
     Ok(m)

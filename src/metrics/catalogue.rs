@@ -53,6 +53,18 @@ impl Range {
     pub fn is_unit(self) -> bool {
         self == Range::Unit
     }
+
+    /// Whether a per-run value or a mean over runs can be `x` (counts up to the largest
+    /// number of nations a scenario may have).
+    pub fn contains(self, x: f64) -> bool {
+        match self {
+            Range::Unit => (0.0..=1.0).contains(&x),
+            Range::Nations { min } => {
+                (f64::from(min)..=crate::scenario::limits::MAX_NATIONS as f64).contains(&x)
+            }
+            Range::NonNegative => x >= 0.0,
+        }
+    }
 }
 
 impl fmt::Display for Range {

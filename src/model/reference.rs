@@ -20,10 +20,10 @@ use rand::RngExt;
 use rand::SeedableRng;
 use rand::prelude::SliceRandom;
 use rand_chacha::ChaCha12Rng;
-use rand_distr::StandardNormal;
 
 use crate::metrics::{self, PairwiseMetrics};
 use crate::scenario::{EventKind, NetworkKind, PopulationStance, Rule, Scenario, Selector};
+use crate::stats::normal::standard_normal;
 
 /// Initial stances of a `[population]` with `stance = "uniform"`, exactly as the engine
 /// draws them (stream 0 of the run's generator), flat n×k.
@@ -282,7 +282,7 @@ impl Plain {
                 self.meetings(&mut x, &mut order, &mut rng);
                 if self.noise > 0.0 {
                     for v in x.iter_mut() {
-                        let z: f64 = rng.sample(StandardNormal);
+                        let z = standard_normal(&mut rng);
                         *v = (*v + self.noise * z).clamp(0.0, 1.0);
                     }
                 }

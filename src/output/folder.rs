@@ -14,7 +14,7 @@ use crate::scenario::Scenario;
 /// What the end-of-run table prints.
 #[derive(Clone, Debug)]
 pub struct Results {
-    /// `summary.csv`'s rows.
+    /// `summary.csv`'s rows at the final recorded step.
     pub summary: Vec<SummaryRow>,
     /// `effects.csv`'s rows.
     pub effects: Vec<EffectRow>,
@@ -31,10 +31,22 @@ pub fn write_folder(
     all_steps: bool,
 ) -> Result<Results> {
     let layout = src.layout();
-    let summary = experiment::summarize(src)?;
+    // The summary is streamed to its file; only the final step's rows (the end-of-run table)
+    // are kept, so memory does not grow with the recorded steps.
+    let last = layout.steps.last().copied();
+    let mut summary = Vec::new();
+    let summary_path = dir.join("summary.csv");
+    let mut writer = tables::SummaryWriter::create(&summary_path, &layout)?;
+    experiment::summarize_each(src, |row| {
+        writer.write(&row)?;
+        if Some(row.step) == last {
+            summary.push(row);
+        }
+        Ok(())
+    })?;
+    writer.finish()?;
     let effects = experiment::paired_effects(src, scenario.experiment.reference, all_steps)?;
     tables::write_timeseries(&dir.join("timeseries.csv"), src)?;
-    tables::write_summary(&dir.join("summary.csv"), &layout, &summary)?;
     if layout.arms.len() > 1 {
         tables::write_effects(&dir.join("effects.csv"), &layout, &effects)?;
     }

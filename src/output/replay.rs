@@ -71,6 +71,20 @@ pub fn read_manifest(dir: &Path) -> Result<ManifestInfo> {
             env!("CARGO_PKG_VERSION")
         ))
     })?;
+    // A hand-edited or damaged manifest meets the limits and ranges of a scenario file.
+    let problems = crate::scenario::check::problems(&scenario);
+    if !problems.is_empty() {
+        return Err(bad(&format!(
+            "its scenario would not load from a file: {}",
+            problems.join("; ")
+        )));
+    }
+    if u64::from(runs) > crate::scenario::limits::MAX_RUNS || runs == 0 {
+        return Err(bad(&format!(
+            "`runs` is {runs}, but it must lie in [1, {}]",
+            crate::scenario::limits::MAX_RUNS
+        )));
+    }
     Ok(ManifestInfo {
         accord_version,
         seed,

@@ -110,18 +110,44 @@ pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized))
 /// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95` (with a leading
 /// `point` column for a sweep).
 pub fn write_summary(path: &Path, e: &Layout, rows: &[SummaryRow]) -> Result<()> {
-    let mut w = writer(path)?;
-    let err = csv_err(path);
-    let mut header = point_header(e);
-    header.extend(
-        [
-            "arm", "step", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50", "p95",
-        ]
-        .map(String::from),
-    );
-    w.write_record(&header).map_err(&err)?;
-    for r in rows {
-        let mut row = Vec::with_capacity(header.len());
+    let mut w = SummaryWriter::create(path, e)?;
+    rows.iter().try_for_each(|r| w.write(r))?;
+    w.finish()
+}
+
+/// `summary.csv` written row by row as the statistics are computed.
+pub struct SummaryWriter<'a> {
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    path: &'a Path,
+    layout: &'a Layout,
+    row: Vec<String>,
+}
+
+impl<'a> SummaryWriter<'a> {
+    /// Creates `path` and writes the header.
+    pub fn create(path: &'a Path, layout: &'a Layout) -> Result<Self> {
+        let mut w = writer(path)?;
+        let mut header = point_header(layout);
+        header.extend(
+            [
+                "arm", "step", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50",
+                "p95",
+            ]
+            .map(String::from),
+        );
+        w.write_record(&header).map_err(csv_err(path))?;
+        Ok(SummaryWriter {
+            w,
+            path,
+            layout,
+            row: Vec::with_capacity(header.len()),
+        })
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, r: &SummaryRow) -> Result<()> {
+        let (e, row) = (self.layout, &mut self.row);
+        row.clear();
         if e.sweep {
             row.push(r.point.to_string());
         }
@@ -144,9 +170,13 @@ pub fn write_summary(path: &Path, e: &Layout, rows: &[SummaryRow]) -> Result<()>
                 row.extend(std::iter::repeat_n(String::new(), 7));
             }
         }
-        w.write_record(&row).map_err(&err)?;
+        self.w.write_record(&*row).map_err(csv_err(self.path))
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+
+    /// Flushes the file.
+    pub fn finish(mut self) -> Result<()> {
+        self.w.flush().map_err(|e| Error::io("write", self.path, e))
+    }
 }
 
 /// `states.csv`: `arm,run,step,nation,capability,<dimensions…>` (with a leading `point`

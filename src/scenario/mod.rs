@@ -3,6 +3,7 @@
 //! [`load`] reads a file and either returns a validated [`Scenario`] or every problem found,
 //! each located by file, line, column and key.
 
+pub mod check;
 pub mod docs;
 pub mod keys;
 pub mod limits;

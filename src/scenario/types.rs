@@ -555,20 +555,23 @@ impl Scenario {
     /// Whether `rule = "culture"` can be in force in some arm (the base rule, an arm's
     /// override or a `set` event): such scenarios get the `regions` metric column.
     pub fn uses_culture(&self) -> bool {
-        let culture = |a: &Assignment| {
-            a.path == ParamPath::Alignment(AlignmentKey::Rule)
-                && a.value == ParamValue::Text("culture".to_string())
-        };
         self.alignment.rule == Rule::Culture
-            || self
-                .sweep
-                .iter()
-                .any(|w| w.points.iter().flatten().any(culture))
-            || self.arms.iter().any(|arm| arm.set.iter().any(culture))
-            || self.events.iter().any(|e| match &e.kind {
-                EventKind::Set(a) => culture(a),
-                _ => false,
+            || self.assignments().any(|a| {
+                a.path == ParamPath::Alignment(AlignmentKey::Rule)
+                    && a.value == ParamValue::Text("culture".to_string())
             })
+    }
+
+    /// Every override the scenario can apply: sweep points' values, arms' `set` and `set`
+    /// events.
+    pub fn assignments(&self) -> impl Iterator<Item = &Assignment> {
+        let points = self.sweep.iter().flat_map(|w| w.points.iter().flatten());
+        let arms = self.arms.iter().flat_map(|arm| arm.set.iter());
+        let events = self.events.iter().filter_map(|e| match &e.kind {
+            EventKind::Set(a) => Some(a),
+            _ => None,
+        });
+        points.chain(arms).chain(events)
     }
 
     /// The steps at which metrics are recorded: 0, every k-th step, and the last.

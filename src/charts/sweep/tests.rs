@@ -105,7 +105,7 @@ fn grid_pivots_summary_rows_into_cells_with_gaps_for_missing_points() {
     // Point p has mean p / 10 for arm a; point 3 has no row (a missing cell).
     let mut csv = HEADER.to_owned();
     for p in [0, 1, 2, 4, 5] {
-        csv.push_str(&format!("{p},a,0,fragmentation,2,9,0,9,9,0,0,0\n"));
+        csv.push_str(&format!("{p},a,0,fragmentation,2,0.9,0,0.9,0.9,0,0,0\n"));
         csv.push_str(&format!("{p},a,4,fragmentation,2,0.{p},0,0,1,0,0,0\n"));
     }
     let rows = summary(&csv);

@@ -52,15 +52,15 @@ pub fn max_capability_log10(s: &Scenario) -> f64 {
                 .map(|a| a.value.number()),
         )
         .fold(0.0, f64::max);
-    start.max(f64::MIN_POSITIVE).log10()
-        + f64::from(s.steps) * growth.ln_1p() / std::f64::consts::LN_10
+    libm::log10(start.max(f64::MIN_POSITIVE))
+        + f64::from(s.steps) * libm::log1p(growth) / std::f64::consts::LN_10
 }
 
 /// Refuses a scenario whose capabilities could grow past [`MAX_CAPABILITY`], located at
 /// `diffusion.growth` when the file sets it, else at `steps`.
 pub fn check_capability_growth(ctx: &mut Ctx<'_>, top: &Table<'_, '_>, s: &Scenario) {
     let reach = max_capability_log10(s);
-    if reach < MAX_CAPABILITY.log10() {
+    if reach < libm::log10(MAX_CAPABILITY) {
         return;
     }
     let growth = top

@@ -8,7 +8,7 @@
 mod arms;
 mod bodies;
 mod design;
-mod domain;
+pub(crate) mod domain;
 mod events;
 mod nations;
 mod network;

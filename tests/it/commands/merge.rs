@@ -155,4 +155,18 @@ fn merge_names_missing_duplicate_and_foreign_shards() {
     std::fs::write(&chunk, &bytes[..bytes.len() / 2]).unwrap();
     merge(&[&s0, &s1, &s2]).stderr(predicate::str::contains("incomplete"));
     assert!(!dir.path().join("merged").exists());
+    // Issue 10 (6): an edited shard manifest (here a parameter of its scenario, still valid
+    // JSON) is refused by its checksum.
+    let manifest = s1.join("shard.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.starts_with("{\n  \"sha256\": \""), "{text}");
+    std::fs::write(
+        &manifest,
+        text.replacen("\"rate\": 0.1,", "\"rate\": 0.2,", 1),
+    )
+    .unwrap();
+    merge(&[&s0, &s1, &s2]).stderr(predicate::str::contains(
+        "shard.json` does not match its checksum: it was edited or damaged since accord wrote it",
+    ));
+    assert!(!dir.path().join("merged").exists());
 }

@@ -155,3 +155,42 @@ fn unknown_arm_run_point_or_folder_is_bad_input() {
         .stderr(predicate::str::contains("manifest.json"))
         .stderr(predicate::str::contains("is this an accord output folder?"));
 }
+
+/// Issue 10 (10): a hand-edited manifest is checked like a scenario file before anything is
+/// simulated: `rate = 5` and 38,400 generated nations were once replayed as written.
+#[test]
+fn a_hand_edited_manifest_is_refused_before_simulating() {
+    let dir = tempdir();
+    let out = quickstart_output(dir.path());
+    let path = out.join("manifest.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&original).unwrap();
+    json["scenario"]["alignment"]["rate"] = serde_json::json!(5.0);
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    accord()
+        .arg("replay")
+        .arg(&out)
+        .args(["--arm", "baseline", "--run", "0"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "is not a valid accord manifest: its scenario would not load from a file: \
+             `alignment.rate`: is `5`, but it must be a number in [0, 1]",
+        ));
+    let mut json: serde_json::Value = serde_json::from_str(&original).unwrap();
+    json["scenario"]["population"] = serde_json::json!({
+        "count": 38400, "stance": "Uniform", "groups": [], "gdp": 1.0, "capability": 1.0,
+        "openness": 0.0, "confidence": null, "stubbornness": null
+    });
+    std::fs::write(&path, serde_json::to_string(&json).unwrap()).unwrap();
+    accord()
+        .arg("replay")
+        .arg(&out)
+        .args(["--arm", "baseline", "--run", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`nations`: 38413, more than the limit of 20000",
+        ));
+}

@@ -1,12 +1,11 @@
 //! Stance noise: independent Gaussian perturbations after the alignment rule.
 
 use bevy_ecs::prelude::{Local, Query, Res, ResMut};
-use rand::RngExt;
-use rand_distr::StandardNormal;
 
 use crate::model::components::{NationIndex, Stance};
 use crate::model::resources::{Params, RunRng, Shape};
 use crate::model::systems::fit;
+use crate::stats::normal::standard_normal;
 
 /// Adds N(0, σ²) to every stance component and clamps to \[0,1\], σ = `alignment.noise`.
 ///
@@ -35,7 +34,7 @@ pub fn add_noise(
     }
     let rng = &mut rng.dynamics;
     for v in x.iter_mut() {
-        let z: f64 = rng.sample(StandardNormal);
+        let z = standard_normal(rng);
         *v = (*v + sigma * z).clamp(0.0, 1.0);
     }
     for (index, mut stance) in &mut stances {

@@ -1,0 +1,373 @@
+//! What an ensemble will cost before it starts: work, peak memory and disk, and the budget
+//! above which `accord run` refuses to start without `--over-budget`.
+//!
+//! The numbers are estimates from the scenario's shape, not measurements: they count the
+//! dominant terms (the alignment rule's interactions per step, the metric pass per recorded
+//! step, the tie lists and results held per worker, the tables written) so that a scenario
+//! that would need 20 GB or a week is caught in a millisecond, with the term to blame named,
+//! rather than after the machine starts swapping. They are meant to be right within a factor
+//! of about two; `accord validate` prints them.
+
+use crate::experiment::Layout;
+use crate::scenario::{
+    AlignmentKey, NetworkKey, NetworkKind, ParamPath, ParamValue, Rule, Scenario,
+};
+
+/// Bytes per GiB.
+pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+/// Elementary operations (a distance term, a draw, an update of one coordinate) one core does
+/// per second in the engine's inner loops, measured on this project's 2-core reference machine
+/// (the classic scenarios give 2–5 × 10⁸): used only to turn work into a
+/// rough duration for messages.
+pub const OPS_PER_SECOND: f64 = 2.0e8;
+/// Default work budget: about a day of one core at [`OPS_PER_SECOND`] (1.7 × 10¹³).
+pub const DEFAULT_WORK_LIMIT: f64 = 86_400.0 * OPS_PER_SECOND;
+/// Memory the process needs besides the terms estimated here (code, allocator, rayon, the
+/// summary column budget, chart drawing).
+const BASE_MEMORY: f64 = 48.0 * 1024.0 * 1024.0;
+/// Operations a step costs whatever the nations do: the ECS schedule runs every system
+/// (about 50 µs per step of a 13-nation quickstart run on the reference machine).
+const STEP_OVERHEAD_OPS: f64 = 10_000.0;
+/// Bytes of one materialised tie: neighbour (u32), weight and running sum (f64), in both ends'
+/// lists.
+const TIE_BYTES: f64 = 2.0 * 20.0;
+/// Bytes a nation entity takes in a world (components, archetype tables, change ticks),
+/// besides its stance coordinates.
+const NATION_BYTES: f64 = 256.0;
+/// Bytes per recorded metric value while a run is in flight (`Option<f64>` plus row headers).
+const RECORDED_VALUE_BYTES: f64 = 20.0;
+/// Bytes per value in `timeseries.csv` (ten decimals, a sign, a comma).
+const CSV_VALUE_BYTES: f64 = 14.0;
+
+/// The cost of an ensemble (or of one shard of it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Estimate {
+    /// Runs simulated (all points × arms × runs of this shard).
+    pub runs: f64,
+    /// Elementary operations: alignment interactions and metric passes.
+    pub work: f64,
+    /// Peak resident memory, bytes.
+    pub memory: f64,
+    /// Bytes written: the chunk store while running and the output folder.
+    pub disk: f64,
+    /// The largest memory term, for the refusal message.
+    pub memory_driver: &'static str,
+}
+
+impl Estimate {
+    /// Work as a duration on `threads` cores at [`OPS_PER_SECOND`], seconds.
+    pub fn seconds(&self, threads: usize) -> f64 {
+        self.work / (OPS_PER_SECOND * threads.max(1) as f64)
+    }
+
+    /// One line for `validate` and `run`.
+    pub fn line(&self, threads: usize) -> String {
+        format!(
+            "estimate: {} run{}, {:.1e} operations ({} on {threads} core{}), peak memory about {}, disk about {}",
+            count(self.runs),
+            if self.runs == 1.0 { "" } else { "s" },
+            self.work,
+            duration(self.seconds(threads)),
+            if threads == 1 { "" } else { "s" },
+            bytes(self.memory),
+            bytes(self.disk),
+        )
+    }
+}
+
+/// What the ensemble is run with, besides the scenario.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan {
+    /// Runs per arm in this shard.
+    pub runs: u32,
+    /// Worker threads.
+    pub threads: usize,
+    /// Nation-state rows kept per run: 0 (none), 1 (final step) or every recorded step.
+    pub state_steps: StateSteps,
+    /// Runs per chunk (results held in memory before a chunk is saved).
+    pub chunk_runs: u32,
+}
+
+/// How many recorded steps' nation states a run keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateSteps {
+    /// No states.
+    None,
+    /// The final step.
+    Final,
+    /// Every recorded step.
+    All,
+}
+
+impl From<crate::model::StatesMode> for StateSteps {
+    fn from(m: crate::model::StatesMode) -> Self {
+        match m {
+            crate::model::StatesMode::None => StateSteps::None,
+            crate::model::StatesMode::Final => StateSteps::Final,
+            crate::model::StatesMode::All => StateSteps::All,
+        }
+    }
+}
+
+/// Cores rayon uses by default (one worker per core).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Estimates the cost of `scenario` run with `plan`.
+pub fn estimate(scenario: &Scenario, plan: &Plan) -> Estimate {
+    let layout = Layout::of(scenario, plan.runs);
+    let n = scenario.nation_count() as f64;
+    let k = scenario.dimensions.len().max(1) as f64;
+    let steps = f64::from(scenario.steps);
+    let recorded = layout.steps.len() as f64;
+    let metrics = layout.metric_names.len() as f64;
+    let cells = layout.cells() as f64;
+    let runs = cells * f64::from(plan.runs);
+
+    // Alignment per step: pairwise and culture meet n pairs; averaging sums over every tie.
+    let ties = tie_count(scenario);
+    let per_step = if uses_rule(scenario, Rule::Averaging) {
+        (n + ties.max(n)) * k
+    } else {
+        n * k
+    };
+    // The metric pass compares every pair of nations at each recorded step.
+    let per_record = n * n * k / 2.0 + n * metrics;
+    let work = runs * (steps * (per_step + STEP_OVERHEAD_OPS) + recorded * per_record);
+
+    let state_rows = match plan.state_steps {
+        StateSteps::None => 0.0,
+        StateSteps::Final => n,
+        StateSteps::All => n * recorded,
+    };
+    let state_bytes = state_rows * (k * 8.0 + 40.0);
+    let tie_memory = if materialises_ties(scenario) {
+        ties * TIE_BYTES
+    } else {
+        0.0
+    };
+    let world = n * (NATION_BYTES + 3.0 * k * 8.0);
+    let in_flight = recorded * metrics * RECORDED_VALUE_BYTES + state_bytes;
+    let per_worker = tie_memory + world + in_flight;
+    let chunk =
+        cells * f64::from(plan.chunk_runs.max(1)) * (recorded * metrics * 8.0 + state_bytes);
+    let threads = plan.threads.max(1) as f64;
+    let terms = [
+        (
+            threads * tie_memory,
+            "the tie lists of the network, one copy per worker thread",
+        ),
+        (
+            threads * in_flight,
+            "the recorded steps of the runs in flight",
+        ),
+        (chunk, "the results of one chunk of runs"),
+        (threads * world, "the nations of each worker's world"),
+    ];
+    let memory_driver = terms
+        .iter()
+        .fold((0.0, "the program itself"), |best, t| {
+            if t.0 > best.0 { *t } else { best }
+        })
+        .1;
+    let memory = BASE_MEMORY + threads * per_worker + chunk;
+
+    let values = runs * recorded * metrics;
+    let timeseries = values * CSV_VALUE_BYTES + runs * recorded * 24.0;
+    let summary = cells * recorded * metrics * 130.0;
+    let store = values * 8.0 + runs * state_bytes;
+    let states_csv = runs * state_rows * (k * 14.0 + 40.0);
+    Estimate {
+        runs,
+        work,
+        memory,
+        disk: timeseries + summary + store + states_csv,
+        memory_driver,
+    }
+}
+
+/// Whether some arm, sweep point or event may put `rule` in force.
+fn uses_rule(scenario: &Scenario, rule: Rule) -> bool {
+    let name = rule.as_str();
+    scenario.alignment.rule == rule
+        || scenario.assignments().any(|a| {
+            a.path == ParamPath::Alignment(AlignmentKey::Rule)
+                && a.value == ParamValue::Text(name.to_string())
+        })
+}
+
+/// Undirected ties of the network (the largest an arm or sweep point can make it).
+fn tie_count(scenario: &Scenario) -> f64 {
+    let n = scenario.nation_count() as f64;
+    let pairs = n * (n - 1.0).max(0.0) / 2.0;
+    match &scenario.network.kind {
+        NetworkKind::Complete => pairs,
+        NetworkKind::Random { p } => {
+            let set = scenario
+                .assignments()
+                .filter(|a| a.path == ParamPath::Network(NetworkKey::P))
+                .map(|a| a.value.number())
+                .fold(*p, f64::max);
+            pairs * set.clamp(0.0, 1.0)
+        }
+        NetworkKind::Explicit { ties } => ties.len() as f64,
+        NetworkKind::Lattice { .. } => 2.0 * n,
+    }
+}
+
+/// Whether the network is stored as per-nation lists (a complete network without group
+/// weights is not: everyone meets everyone).
+fn materialises_ties(scenario: &Scenario) -> bool {
+    match scenario.network.kind {
+        NetworkKind::Complete => {
+            !scenario.network.group_weights.is_empty()
+                || scenario
+                    .assignments()
+                    .any(|a| matches!(a.path, ParamPath::Network(NetworkKey::GroupWeight(_))))
+        }
+        _ => true,
+    }
+}
+
+/// The limits an ensemble must stay within unless `--over-budget` is given.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    /// Peak memory, bytes (default: the machine's available memory).
+    pub memory: Option<f64>,
+    /// Work, operations (default [`DEFAULT_WORK_LIMIT`]).
+    pub work: f64,
+}
+
+impl Budget {
+    /// The default budget on this machine: its available memory (when the OS says) and a
+    /// day of one core's work.
+    pub fn of_machine() -> Budget {
+        Budget {
+            memory: available_memory(),
+            work: DEFAULT_WORK_LIMIT,
+        }
+    }
+
+    /// Why `e` is over this budget, as one message naming the term to blame and the way out;
+    /// `None` when it fits.
+    pub fn refusal(&self, e: &Estimate, threads: usize) -> Option<String> {
+        if let Some(limit) = self.memory
+            && e.memory > limit
+        {
+            return Some(format!(
+                "this ensemble would need about {} of memory at its peak (mostly {}), more than \
+                 the {} available; use fewer nations, fewer `--threads`, a sparser network or \
+                 fewer recorded steps (`[metrics] every`), or pass `--over-budget` to run anyway",
+                bytes(e.memory),
+                e.memory_driver,
+                bytes(limit)
+            ));
+        }
+        if e.work > self.work {
+            return Some(format!(
+                "this ensemble is about {:.1e} operations ({} on {threads} core{}), more \
+                 than the work limit of {:.1e}; split it with `--shard K/N` (see `accord \
+                 slurm`), raise the limit with `--max-work`, or pass `--over-budget` to run anyway",
+                e.work,
+                duration(e.seconds(threads)),
+                if threads == 1 { "" } else { "s" },
+                self.work
+            ));
+        }
+        None
+    }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, bytes; `None` where the OS does not say.
+pub fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    parse_meminfo(&text)
+}
+
+fn parse_meminfo(text: &str) -> Option<f64> {
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0)
+}
+
+/// A byte count with a binary unit.
+pub fn bytes(b: f64) -> String {
+    if b >= GIB {
+        format!("{:.1} GiB", b / GIB)
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.0} MiB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} KiB", (b / 1024.0).max(1.0))
+    }
+}
+
+fn duration(s: f64) -> String {
+    if s < 1.0 {
+        "under a second".into()
+    } else if s < 120.0 {
+        format!("about {s:.0} s")
+    } else if s < 7200.0 {
+        format!("about {:.0} min", s / 60.0)
+    } else if s < 172_800.0 {
+        format!("about {:.0} h", s / 3600.0)
+    } else {
+        format!("about {:.0} days", s / 86_400.0)
+    }
+}
+
+fn count(x: f64) -> String {
+    if x < 1e6 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meminfo_is_read_in_bytes() {
+        let text = "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   2048 kB\n";
+        assert_eq!(parse_meminfo(text), Some(2048.0 * 1024.0));
+        assert_eq!(parse_meminfo("MemTotal: 1 kB\n"), None);
+    }
+
+    #[test]
+    fn units_read_naturally() {
+        assert_eq!(bytes(1536.0 * 1024.0 * 1024.0), "1.5 GiB");
+        assert_eq!(bytes(3.0 * 1024.0 * 1024.0), "3 MiB");
+        assert_eq!(duration(0.2), "under a second");
+        assert_eq!(duration(90.0), "about 90 s");
+        assert_eq!(duration(3.0 * 86_400.0), "about 3 days");
+    }
+
+    #[test]
+    fn refusal_names_the_limit_crossed() {
+        let e = Estimate {
+            runs: 2.0,
+            work: 1e9,
+            memory: 20.0 * GIB,
+            disk: 1.0,
+            memory_driver: "the tie lists of the network, one copy per worker thread",
+        };
+        let b = Budget {
+            memory: Some(8.0 * GIB),
+            work: DEFAULT_WORK_LIMIT,
+        };
+        let m = b.refusal(&e, 2).unwrap();
+        assert!(
+            m.contains("20.0 GiB") && m.contains("tie lists") && m.contains("8.0 GiB"),
+            "{m}"
+        );
+        let small = Estimate { memory: GIB, ..e };
+        assert_eq!(b.refusal(&small, 2), None);
+        let long = Estimate {
+            work: 2.0 * DEFAULT_WORK_LIMIT,
+            ..small
+        };
+        assert!(b.refusal(&long, 2).unwrap().contains("--max-work"));
+    }
+}
