@@ -169,7 +169,8 @@ pub fn check_target(final_path: &Path, force: bool) -> crate::Result<()> {
 /// Replaces the file `path` with `bytes`, whole or not at all: written to a hidden sibling
 /// `.<name>.tmp-<pid>-<counter>`, synced and renamed over it, so a reader of an output folder
 /// (or a later `--force`) never meets half a table. For files accord adds to a finished
-/// folder (`accord analyze`, `accord discover`); fresh folders are staged whole instead.
+/// folder (`accord analyze`, `accord discover`, `accord report`); fresh folders are staged
+/// whole instead.
 pub fn write_file(path: &Path, bytes: &[u8]) -> crate::Result<()> {
     let temp = sibling(path, "tmp")?;
     let written = (|| {

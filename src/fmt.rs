@@ -4,6 +4,9 @@
 //! written with `Display`'s shortest round-trip form (whose length varies with the value) but
 //! always with a fixed number of decimals. Undefined values are written as empty cells rather
 //! than `NaN`/`inf`, which spreadsheet and dataframe readers parse inconsistently.
+//!
+//! Also the escaping of user text on its way out: to a terminal ([`escape_controls`]) and into
+//! HTML ([`escape_html`]).
 
 /// Decimals written for every float; enough for shares and rates, short enough to diff.
 const DECIMALS: usize = 10;
@@ -99,5 +102,41 @@ mod escape_tests {
         assert_eq!(escape_controls("x\ty\nz"), "x\ty\nz");
         assert_eq!(escape_controls("bell\u{7}\r"), "bell\\u{7}\\u{d}");
         assert_eq!(escape_controls("Côte d’Ivoire"), "Côte d’Ivoire");
+    }
+}
+
+/// `text` made safe to place in HTML, as element content or inside a quoted attribute: control
+/// characters escaped as by [`escape_controls`], then `&`, `<`, `>`, `"` and `'` written as
+/// character references. Every user-provided string of a generated HTML page goes through
+/// here, so a scenario's name or description can never open a tag or end an attribute.
+pub fn escape_html(text: &str) -> String {
+    let text = escape_controls(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::escape_html;
+
+    #[test]
+    fn markup_quotes_and_controls_are_escaped() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(escape_html("a\u{1b}[2J\u{0}b"), "a\\u{1b}[2J\\u{0}b");
+        assert_eq!(escape_html("Côte d’Ivoire\n"), "Côte d’Ivoire\n");
+        assert_eq!(escape_html("&amp;"), "&amp;amp;");
     }
 }

@@ -22,8 +22,10 @@
 //! - [`analysis`] (exploratory modelling over a sweep's point outcomes: scenario discovery,
 //!   robustness; pure functions) on [`metrics`]' catalogue and [`experiment`]'s statistics;
 //!   [`output`] reads the folder's tables for it and writes what it returns.
-//! - Beside them, each on what it needs: [`report`] (describe's Markdown) on [`scenario`]
-//!   (whose key table also generates the JSON Schema and the README's key reference); [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
+//! - Beside them, each on what it needs: [`report`] (describe's Markdown, and the study page
+//!   `report.html` read back from an output folder's files) on [`scenario`] (whose key table
+//!   also generates the JSON Schema and the README's key reference) and [`metrics`];
+//!   [`slurm`] (job scripts) on [`experiment`]; [`templates`] (starter
 //!   scenarios) and [`data`] (regenerating the world scenario's nations) on the leaves.
 //! - [`cli`] (the command line as clap parses it) ← [`commands`] (one file per subcommand:
 //!   load, call the library, print; and `main`) ← the `accord` binary.

@@ -199,6 +199,13 @@ pub struct DiscoverArgs {
     pub format: charts::Format,
 }
 
+/// Arguments of `accord report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// An output folder written by `accord run` or `accord merge`.
+    pub output_dir: PathBuf,
+}
+
 /// `accord data …` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DataCommand {

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod args;
 
-use args::{DataCommand, DiscoverArgs, MergeArgs, PlotArgs, RunArgs, SlurmArgs};
+use args::{DataCommand, DiscoverArgs, MergeArgs, PlotArgs, ReportArgs, RunArgs, SlurmArgs};
 
 /// accord: policy-alignment simulations of AI governance.
 #[derive(Debug, Parser)]
@@ -63,6 +63,8 @@ pub enum Command {
     /// Find the region of a sweep's parameters where an arm's outcome passes a threshold
     /// (PRIM scenario discovery); writes `<OUTPUT_DIR>/discovery/`.
     Discover(DiscoverArgs),
+    /// Write an output folder's report.html again: one self-contained page of the study.
+    Report(ReportArgs),
     /// Describe a scenario's model as Markdown in the ODD protocol's order.
     Describe {
         /// The scenario file (TOML).

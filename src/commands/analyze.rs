@@ -36,5 +36,6 @@ pub fn run(dir: &Path, satisfice: &[Satisfice]) -> Result<()> {
     if robustness.is_some() {
         outln!("wrote {}", dir.join("robustness.csv").display())?;
     }
+    outln!("wrote {}", super::report::refresh(dir)?.display())?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::experiment::{ChunkSet, check_together, read_shards};
 use crate::output;
 use crate::provenance;
+use crate::report;
 
 /// Runs `accord merge`: merges the shards named in `args`.
 pub fn run(args: &MergeArgs) -> Result<()> {
@@ -41,7 +42,8 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &m,
         args.effects.all_steps(),
     )?;
-    charts::draw_all(staged.path(), charts::Format::Both)?;
+    let drawn = charts::draw_all(staged.path(), charts::Format::Both)?;
+    report::html::write(staged.path(), &drawn)?;
     let final_path = staged.commit()?;
     out!(
         "{}",

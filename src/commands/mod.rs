@@ -49,6 +49,7 @@ pub mod init;
 pub mod merge;
 pub mod plot;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod slurm;
@@ -93,6 +94,7 @@ pub fn dispatch(command: Command) -> Result<()> {
             satisfice,
         } => analyze::run(&output_dir, &satisfice),
         Command::Discover(args) => discover::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Replay {
             output_dir,
             arm,

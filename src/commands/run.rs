@@ -23,6 +23,7 @@ use crate::experiment::{ChunkSet, Shard};
 use crate::model::StatesMode;
 use crate::output;
 use crate::provenance::{self, Provenance};
+use crate::report;
 use crate::scenario::{self, LoadOptions};
 
 /// Runs `accord run`.
@@ -183,7 +184,8 @@ pub fn run(args: &RunArgs) -> Result<()> {
             }
             other => other?,
         };
-    charts::draw_all(staged.path(), charts::Format::Both)?;
+    let drawn = charts::draw_all(staged.path(), charts::Format::Both)?;
+    report::html::write(staged.path(), &drawn)?;
     let final_path = staged.commit()?;
     store::remove(&partial);
     out!(

@@ -21,7 +21,8 @@ pub const HEADINGS: [&str; 7] = [
     "## 7. Submodels",
 ];
 
-fn value(v: &ParamValue) -> String {
+/// A parameter value as a scenario file writes it (the report shows arms the same way).
+pub(crate) fn value(v: &ParamValue) -> String {
     match v {
         ParamValue::Number(x) => format!("{x}"),
         ParamValue::Bool(b) => b.to_string(),

@@ -1,5 +1,6 @@
 //! Documents generated for people: `accord describe`'s Markdown account of a scenario's
-//! model. (The JSON Schema for editors is generated beside the key table, in
-//! [`crate::scenario::schema`].)
+//! model, and `report.html`, an output folder as one self-contained page. (The JSON Schema
+//! for editors is generated beside the key table, in [`crate::scenario::schema`].)
 
 pub mod describe;
+pub mod html;

@@ -7,6 +7,7 @@
 //! (`support::tempdir`).
 
 mod bad_input;
+mod browser;
 mod classic;
 mod commands;
 mod determinism;

@@ -96,9 +96,9 @@ const TABLES: [&str; 5] = [
     "representative_states.csv",
 ];
 
-/// Every CSV of `a` equals `b`'s, byte for byte, and every SVG chart too.
+/// Every CSV of `a` equals `b`'s, byte for byte, and every SVG chart and the report too.
 pub fn assert_same_folder(a: &Path, b: &Path) {
-    for t in TABLES {
+    for t in TABLES.iter().chain(&["report.html"]) {
         let (x, y) = (std::fs::read(a.join(t)), std::fs::read(b.join(t)));
         assert!(x.is_ok(), "{} missing", a.join(t).display());
         assert!(x.unwrap() == y.unwrap(), "{t} differs");

@@ -9,6 +9,7 @@ mod merge;
 mod plot;
 mod plot_sweep;
 mod replay;
+pub(crate) mod report;
 mod run;
 mod schema;
 mod slurm;
