@@ -1,11 +1,11 @@
-//! The pairwise metrics: distances between stances, GDP or equal weights, and the one
-//! O(N² K) pass over all pairs that yields fragmentation, clusters, effective blocs and
-//! dispersion; also Axelrod's regions and the compatible components the stance chart colours.
+//! The pairwise metrics: distances between stances, GDP or equal weights, and the one pass
+//! (see `sorted`) that yields fragmentation, clusters, effective blocs and dispersion; also
+//! Axelrod's regions and the compatible components the stance chart colours.
 //!
-//! [`pairwise_metrics`] visits each unordered pair once, computes its distance once, and feeds
-//! all four pairwise metrics from it. All sums run in input order, so a result depends only on
-//! the order of the input.
+//! [`pairwise_metrics`] turns the pass's sums and partition into the metrics; the partition
+//! is summarised in a canonical order, so equal partitions give equal bits.
 
+use super::sorted;
 use crate::scenario::Weighting;
 
 /// Axelrod's stable regions: connected components of the graph of ties `(i, j)` whose two
@@ -99,10 +99,10 @@ pub fn weights(gdp: &[f64], weighting: Weighting) -> Vec<f64> {
     }
 }
 
-/// Results of the one O(N^2 K) pass over all pairs.
+/// Results of the pairwise metrics of one snapshot.
 ///
-/// They come together because they share the pair loop; computing them separately would
-/// repeat the dominant cost four times.
+/// They come together because they share one sort and one scan of the near pairs;
+/// computing them separately would repeat that work.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PairwiseMetrics {
     /// Σ_{i<j} w_i w_j \[d_ij > δ\] / Σ_{i<j} w_i w_j: the weighted share of pairs whose
@@ -119,19 +119,70 @@ pub struct PairwiseMetrics {
     pub dispersion: f64,
 }
 
+/// Which of the pairwise metrics to compute (`[metrics] compute`): a study that needs only
+/// fragmentation should not pay for the all-pairs dispersion sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairwiseSelection {
+    /// Compute [`PairwiseMetrics::fragmentation`].
+    pub fragmentation: bool,
+    /// Compute the components: [`PairwiseMetrics::clusters`] and
+    /// [`PairwiseMetrics::effective_blocs`].
+    pub components: bool,
+    /// Compute [`PairwiseMetrics::dispersion`].
+    pub dispersion: bool,
+}
+
+impl PairwiseSelection {
+    /// Every pairwise metric.
+    pub const ALL: PairwiseSelection = PairwiseSelection {
+        fragmentation: true,
+        components: true,
+        dispersion: true,
+    };
+}
+
 /// stances: flat row-major n×dims (nation i's stance is stances[i*dims..(i+1)*dims]); weights: len n (normalised).
 ///
 /// Definitions are on [`PairwiseMetrics`]. Compatibility is `d_ij ≤ δ` and incompatibility
 /// its negation, so a NaN distance (or δ) counts as incompatible and disconnected in both
 /// fragmentation and components. n is `weights.len()` (capped at the number of complete rows
-/// when `dims > 0`). Components are numbered by their smallest member, and every sum runs in
-/// index order, so the result depends only on the input order.
+/// when `dims > 0`).
+///
+/// Exact in what is counted and deterministic in every bit, but not a naive pair loop: the
+/// nations are sorted by their first coordinate (see `sorted`), which makes the 1-D case
+/// O(N log N) and lets K > 1 visit only the pairs near enough to be compatible (dispersion
+/// still sums all pairs, in a fixed-lane reduction). Which pairs are compatible is decided
+/// with the same distance bits as [`distance`], so clusters and components are exactly those
+/// of the pair loop; the sums (fragmentation, dispersion) agree with the pair loop's to about
+/// 1e-12 relative, being sums of the same terms in another order. Component weights are
+/// summed in index order and their squares in a canonical order (ascending weight, then
+/// smallest member), so the same partition into blocs gives the same effective_blocs bits.
 pub fn pairwise_metrics(
     stances: &[f64],
     dims: usize,
     weights: &[f64],
     tolerance: f64,
     min_cluster_share: f64,
+) -> PairwiseMetrics {
+    pairwise_selected(
+        stances,
+        dims,
+        weights,
+        tolerance,
+        min_cluster_share,
+        PairwiseSelection::ALL,
+    )
+}
+
+/// [`pairwise_metrics`] computing only what `selection` asks for; the others are NaN
+/// (clusters 0) and must not be shown.
+pub fn pairwise_selected(
+    stances: &[f64],
+    dims: usize,
+    weights: &[f64],
+    tolerance: f64,
+    min_cluster_share: f64,
+    selection: PairwiseSelection,
 ) -> PairwiseMetrics {
     debug_assert!(
         dims == 0 || stances.len() == weights.len() * dims,
@@ -150,80 +201,34 @@ pub fn pairwise_metrics(
         };
     }
     let weights = &weights[..n];
-    // Dimension-major copy of the stances, so that the distances of one row to all later
-    // rows are computed by straight-line loops over contiguous columns (which the compiler
-    // vectorises), then consumed by the pair loop below in the same order as before.
-    let mut columns = vec![0.0; dims * n];
-    for (i, row) in stances.chunks_exact(dims.max(1)).take(n).enumerate() {
-        for (d, &x) in row.iter().enumerate().take(dims) {
-            columns[d * n + i] = x;
-        }
-    }
-    let sqrt_k = (dims as f64).sqrt();
-    let mut distances = vec![0.0; n];
-
-    let mut uf = UnionFind::new(n);
-    let mut incompatible_weight = 0.0;
-    let mut pair_weight = 0.0;
-    let mut distance_sum = 0.0;
-    for (i, &wi) in weights.iter().enumerate() {
-        let row = &mut distances[i + 1..];
-        row_distances(&columns, n, dims, i, sqrt_k, row);
-        // Components depend only on which pairs are compatible, not on the order of unions,
-        // so i's root is carried along the row instead of being looked up for every pair.
-        let mut root_i = uf.find(i);
-        for ((j, &wj), &d) in weights.iter().enumerate().skip(i + 1).zip(row.iter()) {
-            let ww = wi * wj;
-            pair_weight += ww;
-            distance_sum += d;
-            if d <= tolerance {
-                root_i = uf.union_root(root_i, j);
-            } else {
-                incompatible_weight += ww;
-            }
-        }
-    }
-
-    let fragmentation = if pair_weight > 0.0 {
-        incompatible_weight / pair_weight
+    let stances = &stances[..n * dims];
+    let pass = if dims == 0 || stances.iter().any(|x| !x.is_finite()) {
+        // Sorting needs a total order of distances along the first coordinate; a NaN or
+        // infinite stance has none, and is not worth a fast path.
+        sorted::pair_loop(stances, dims, weights, tolerance)
+    } else {
+        sorted::sorted_pass(stances, dims, weights, tolerance, selection)
+    };
+    let fragmentation = if !selection.fragmentation {
+        f64::NAN
+    } else if pass.pair_weight > 0.0 {
+        pass.incompatible_weight / pass.pair_weight
     } else {
         0.0
     };
     let pairs = n * (n - 1) / 2;
-    let dispersion = if pairs > 0 {
-        distance_sum / pairs as f64
+    let dispersion = if !selection.dispersion {
+        f64::NAN
+    } else if pairs > 0 {
+        pass.distance_sum / pairs as f64
     } else {
         0.0
     };
-
-    // Number components by their smallest member and accumulate sizes and weights in index
-    // order, so neither depends on which element union-find happened to make the root.
-    let mut component_of_root = vec![usize::MAX; n];
-    let mut sizes: Vec<usize> = Vec::with_capacity(n);
-    let mut masses: Vec<f64> = Vec::with_capacity(n);
-    for (i, &w) in weights.iter().enumerate() {
-        let root = uf.find(i);
-        let c = if component_of_root[root] == usize::MAX {
-            component_of_root[root] = sizes.len();
-            sizes.push(0);
-            masses.push(0.0);
-            sizes.len() - 1
-        } else {
-            component_of_root[root]
-        };
-        sizes[c] += 1;
-        masses[c] += w;
-    }
-
-    let threshold = ((min_cluster_share * n as f64) - 1e-9).ceil().max(1.0) as usize;
-    let clusters = sizes.iter().filter(|&&s| s >= threshold).count();
-    let concentration: f64 = masses.iter().map(|m| m * m).sum();
-    let effective_blocs = if concentration > 0.0 {
-        1.0 / concentration
+    let (clusters, effective_blocs) = if selection.components {
+        blocs(&pass.component, weights, min_cluster_share)
     } else {
-        0.0
+        (0, f64::NAN)
     };
-
     PairwiseMetrics {
         fragmentation,
         clusters,
@@ -232,36 +237,63 @@ pub fn pairwise_metrics(
     }
 }
 
-/// d_ij = ‖x_i − x_j‖ / √K for every j > i into `out` (`out[j − i − 1]`), from the
-/// dimension-major `columns` (column d holds x_·\[d\], n values).
+/// The sums and the partition one pass over the pairs yields.
+pub(super) struct Pass {
+    /// Σ_{i<j} w_i w_j \[d_ij > δ\] (0 when fragmentation is not selected).
+    pub(super) incompatible_weight: f64,
+    /// Σ_{i<j} w_i w_j (0 when fragmentation is not selected).
+    pub(super) pair_weight: f64,
+    /// Σ_{i<j} d_ij (0 when dispersion is not selected).
+    pub(super) distance_sum: f64,
+    /// One representative per nation (index order): nations share it iff they are in the
+    /// same component (empty when components are not selected).
+    pub(super) component: Vec<usize>,
+}
+
+/// (clusters, effective blocs) of the partition `component` (one representative per nation).
 ///
-/// Bit-identical to [`distance`]: each d_ij is the same sum of squares in dimension order
-/// (x_i\[0\] − x_j\[0\])² + (x_i\[1\] − x_j\[1\])² + …, then the same square root and division;
-/// only the loop nest differs (pairs innermost), which lets the compiler run several pairs per
-/// instruction. K = 0 gives 0, as in the pair loop.
-fn row_distances(columns: &[f64], n: usize, dims: usize, i: usize, sqrt_k: f64, out: &mut [f64]) {
-    if dims == 0 {
-        out.fill(0.0);
-        return;
+/// Components are numbered by their smallest member and their sizes and weights accumulated
+/// in index order, so a component's weight depends on its members only; the squares are then
+/// summed in ascending order of weight (ties by smallest member), so the same partition gives
+/// the same bits however the components happen to be numbered.
+pub(super) fn blocs(component: &[usize], weights: &[f64], min_cluster_share: f64) -> (usize, f64) {
+    let n = weights.len();
+    let labels = canonical_labels(component);
+    let count = labels.iter().max().map_or(0, |&m| m + 1);
+    let mut sizes = vec![0usize; count];
+    let mut masses = vec![0.0f64; count];
+    for (&c, &w) in labels.iter().zip(weights) {
+        sizes[c] += 1;
+        masses[c] += w;
     }
-    for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
-        let xi = column[i];
-        let later = &column[i + 1..];
-        if d == 0 {
-            for (acc, &xj) in out.iter_mut().zip(later) {
-                let t = xi - xj;
-                *acc = t * t;
+    let threshold = ((min_cluster_share * n as f64) - 1e-9).ceil().max(1.0) as usize;
+    let clusters = sizes.iter().filter(|&&s| s >= threshold).count();
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by(|&a, &b| masses[a].total_cmp(&masses[b]).then(a.cmp(&b)));
+    let concentration: f64 = order.iter().map(|&c| masses[c] * masses[c]).sum();
+    let effective_blocs = if concentration > 0.0 {
+        1.0 / concentration
+    } else {
+        0.0
+    };
+    (clusters, effective_blocs)
+}
+
+/// Component labels numbered 0, 1, … in order of each component's smallest member, from any
+/// one representative in 0..n per nation.
+pub(super) fn canonical_labels(component: &[usize]) -> Vec<usize> {
+    let mut label_of = vec![usize::MAX; component.len()];
+    let mut next = 0;
+    component
+        .iter()
+        .map(|&rep| {
+            if label_of[rep] == usize::MAX {
+                label_of[rep] = next;
+                next += 1;
             }
-        } else {
-            for (acc, &xj) in out.iter_mut().zip(later) {
-                let t = xi - xj;
-                *acc += t * t;
-            }
-        }
-    }
-    for acc in out.iter_mut() {
-        *acc = acc.sqrt() / sqrt_k;
-    }
+            label_of[rep]
+        })
+        .collect()
 }
 
 /// Disjoint sets with path compression and union by size.
