@@ -31,7 +31,7 @@ use super::pairwise::{PairwiseSelection, Pass, UnionFind, distance};
 const LANES: usize = 8;
 
 /// The definition: every pair in index order, each distance by [`distance`]. For snapshots
-/// with a non-finite stance, where sorting gives no order of distances.
+/// with a non-finite stance, where sorting gives no order of distances, and for a few nations.
 pub(super) fn pair_loop(stances: &[f64], dims: usize, weights: &[f64], tolerance: f64) -> Pass {
     let n = weights.len();
     let row = |i: usize| &stances[i * dims..(i + 1) * dims];

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::pairwise::{UnionFind, blocs, canonical_labels};
+use super::pairwise::{UnionFind, blocs, canonical_labels, finish};
 use super::*;
 use crate::scenario::Weighting;
 
@@ -241,15 +241,20 @@ fn assert_matches_definition(
     tolerance: f64,
     share: f64,
 ) -> Result<(), TestCaseError> {
-    let fast = pairwise_metrics(stances, dims, w, tolerance, share);
-    let (naive, labels) = pairwise_metrics_naive(stances, dims, w, tolerance, share);
-    let pass = if stances.iter().all(|x| x.is_finite()) {
-        sorted::sorted_pass(stances, dims, w, tolerance, PairwiseSelection::ALL)
-    } else {
-        sorted::pair_loop(stances, dims, w, tolerance)
+    let sorted = |selection| {
+        if stances.iter().all(|x| x.is_finite()) {
+            sorted::sorted_pass(stances, dims, w, tolerance, selection)
+        } else {
+            sorted::pair_loop(stances, dims, w, tolerance)
+        }
     };
+    let pass = sorted(PairwiseSelection::ALL);
+    let fast = finish(&pass, w, share, PairwiseSelection::ALL);
+    let (naive, labels) = pairwise_metrics_naive(stances, dims, w, tolerance, share);
     prop_assert_eq!(canonical_labels(&pass.component), labels);
     prop_assert_eq!(fast.clusters, naive.clusters);
+    let public = pairwise_metrics(stances, dims, w, tolerance, share);
+    prop_assert_eq!(public.clusters, naive.clusters);
     for (what, a, b) in [
         ("fragmentation", fast.fragmentation, naive.fragmentation),
         (
@@ -258,6 +263,17 @@ fn assert_matches_definition(
             naive.effective_blocs,
         ),
         ("dispersion", fast.dispersion, naive.dispersion),
+        (
+            "public fragmentation",
+            public.fragmentation,
+            naive.fragmentation,
+        ),
+        (
+            "public effective_blocs",
+            public.effective_blocs,
+            naive.effective_blocs,
+        ),
+        ("public dispersion", public.dispersion, naive.dispersion),
     ] {
         prop_assert!(rel_close(a, b), "{what}: {a} vs {b} (δ={tolerance})");
     }
@@ -271,7 +287,7 @@ fn assert_matches_definition(
             components,
             dispersion,
         };
-        let part = pairwise_selected(stances, dims, w, tolerance, share, only);
+        let part = finish(&sorted(only), w, share, only);
         if fragmentation {
             prop_assert_eq!(part.fragmentation.to_bits(), fast.fragmentation.to_bits());
         }
@@ -284,6 +300,10 @@ fn assert_matches_definition(
         }
         if dispersion {
             prop_assert_eq!(part.dispersion.to_bits(), fast.dispersion.to_bits());
+        }
+        let public = pairwise_selected(stances, dims, w, tolerance, share, only);
+        if dispersion && !w.is_empty() {
+            prop_assert!(public.fragmentation.is_nan() && public.effective_blocs.is_nan());
         }
     }
     Ok(())
@@ -327,7 +347,7 @@ fn tolerance() -> impl Strategy<Value = f64> {
 
 /// n nations × dims coordinates, n GDPs.
 fn snapshot() -> impl Strategy<Value = (usize, Vec<f64>, Vec<f64>)> {
-    (1usize..=5, 0usize..60).prop_flat_map(|(dims, n)| {
+    (1usize..=5, 0usize..90).prop_flat_map(|(dims, n)| {
         (
             Just(dims),
             prop::collection::vec(coordinate(), n * dims),
