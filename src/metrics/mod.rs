@@ -13,6 +13,7 @@
 
 mod capability;
 pub mod catalogue;
+mod distance;
 mod pairwise;
 mod sorted;
 #[cfg(test)]
@@ -20,7 +21,6 @@ mod tests;
 
 pub use capability::{gini, group_mean_ratio};
 pub use catalogue::{Metric, MetricColumn, PRIMARY, metric_names, metric_names_with};
-pub use pairwise::{
-    PairwiseMetrics, PairwiseSelection, compatible_components, distance, pairwise_metrics,
-    pairwise_selected, regions, weights,
-};
+pub use distance::{compatible_components, distance, regions, weights};
+pub use pairwise::{PairwiseMetrics, pairwise_metrics, pairwise_selected};
+pub use sorted::PairwiseSelection;

@@ -1,5 +1,6 @@
-//! The passes over pairs behind [`super::pairwise_metrics`]: the sorted pass used for every
-//! finite snapshot, and the plain pair loop kept for stances that are not all finite.
+//! The passes over pairs behind [`super::pairwise_metrics`], and what they take and give
+//! ([`PairwiseSelection`], [`Pass`]): the sorted pass used for every finite snapshot of more
+//! than a few nations, and the plain pair loop kept for the others.
 //!
 //! Sorting the nations by their first coordinate (stably: by value, then index) orders the
 //! pairs so that the ones that can be compatible are contiguous. The first coordinate alone
@@ -8,7 +9,7 @@
 //! sum down, and the square root and the division by √K are monotone. So once
 //! √(t₀²)/√K > δ for t₀ the first-coordinate gap, the pair is incompatible whatever its other
 //! coordinates, and so is every later nation in sorted order. Compatible pairs are then
-//! decided with exactly the bits of [`super::distance`], which is why components and clusters
+//! decided with exactly the bits of [`super::distance()`], which is why components and clusters
 //! are exactly those of the pair loop.
 //!
 //! - K = 1: the first coordinate is the whole distance, so the near pairs of nation p are the
@@ -23,8 +24,41 @@
 //! The weight of all pairs, Σ_{i<j} w_i w_j, is Σ_p w_p · (Σ_{q>p} w_q): the same O(N) as
 //! ((Σw)² − Σw²)/2 but with no cancellation when one nation holds nearly all the weight.
 
-use super::pairwise::{PairwiseSelection, Pass, UnionFind, distance};
+use super::distance::{UnionFind, distance};
 
+/// Which of the pairwise metrics to compute (`[metrics] compute`): a study that needs only
+/// fragmentation should not pay for the all-pairs dispersion sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairwiseSelection {
+    /// Compute [`PairwiseMetrics::fragmentation`].
+    pub fragmentation: bool,
+    /// Compute the components: [`PairwiseMetrics::clusters`] and
+    /// [`PairwiseMetrics::effective_blocs`].
+    pub components: bool,
+    /// Compute [`PairwiseMetrics::dispersion`].
+    pub dispersion: bool,
+}
+
+impl PairwiseSelection {
+    /// Every pairwise metric.
+    pub const ALL: PairwiseSelection = PairwiseSelection {
+        fragmentation: true,
+        components: true,
+        dispersion: true,
+    };
+}
+/// The sums and the partition one pass over the pairs yields.
+pub(super) struct Pass {
+    /// Σ_{i<j} w_i w_j \[d_ij > δ\] (0 when fragmentation is not selected).
+    pub(super) incompatible_weight: f64,
+    /// Σ_{i<j} w_i w_j (0 when fragmentation is not selected).
+    pub(super) pair_weight: f64,
+    /// Σ_{i<j} d_ij (0 when dispersion is not selected).
+    pub(super) distance_sum: f64,
+    /// One representative per nation (index order): nations share it iff they are in the
+    /// same component (empty when components are not selected).
+    pub(super) component: Vec<usize>,
+}
 /// Lanes of the dispersion sum: fixed, not the machine's vector width, so that the order of
 /// additions (and so every bit) is the same everywhere; 8 fills AVX-512 registers and unrolls
 /// narrower ones.

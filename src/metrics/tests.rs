@@ -3,7 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::pairwise::{UnionFind, blocs, canonical_labels, finish};
+use super::distance::UnionFind;
+use super::pairwise::{blocs, canonical_labels, finish};
 use super::*;
 use crate::scenario::Weighting;
 
