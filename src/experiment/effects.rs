@@ -50,10 +50,10 @@ pub struct EffectRow {
     /// Statistics of the per-run differences arm − reference (None when no run has both).
     pub summary: Option<Summary>,
     /// Share of paired runs where the arm is below the reference by more than
-    /// [`TIE_TOLERANCE`] relative.
+    /// 1e-12 relative (`TIE_TOLERANCE`).
     pub share_lower: f64,
     /// Share of paired runs where the arm is above the reference by more than
-    /// [`TIE_TOLERANCE`] relative.
+    /// 1e-12 relative (`TIE_TOLERANCE`).
     pub share_higher: f64,
 }
 

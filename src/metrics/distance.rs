@@ -146,7 +146,7 @@ impl UnionFind {
 }
 
 /// Connected components of the graph joining nations whose stances lie within `tolerance`
-/// of each other (d_ij ≤ δ, as in [`pairwise_metrics`]), as one label per nation; components
+/// of each other (d_ij ≤ δ, as in [`super::pairwise_metrics`]), as one label per nation; components
 /// are numbered in order of their smallest member.
 ///
 /// The stance chart colours nations by these labels; numbering by smallest member keeps the

@@ -30,12 +30,12 @@ use super::distance::{UnionFind, distance};
 /// fragmentation should not pay for the all-pairs dispersion sum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PairwiseSelection {
-    /// Compute [`PairwiseMetrics::fragmentation`].
+    /// Compute [`super::PairwiseMetrics::fragmentation`].
     pub fragmentation: bool,
-    /// Compute the components: [`PairwiseMetrics::clusters`] and
-    /// [`PairwiseMetrics::effective_blocs`].
+    /// Compute the components: [`super::PairwiseMetrics::clusters`] and
+    /// [`super::PairwiseMetrics::effective_blocs`].
     pub components: bool,
-    /// Compute [`PairwiseMetrics::dispersion`].
+    /// Compute [`super::PairwiseMetrics::dispersion`].
     pub dispersion: bool,
 }
 
