@@ -49,9 +49,11 @@ pub struct EffectRow {
     pub step: u32,
     /// Statistics of the per-run differences arm − reference (None when no run has both).
     pub summary: Option<Summary>,
-    /// Share of paired runs where the arm is below the reference.
+    /// Share of paired runs where the arm is below the reference by more than
+    /// 1e-12 relative (`TIE_TOLERANCE`).
     pub share_lower: f64,
-    /// Share of paired runs where the arm is above the reference.
+    /// Share of paired runs where the arm is above the reference by more than
+    /// 1e-12 relative (`TIE_TOLERANCE`).
     pub share_higher: f64,
 }
 
@@ -82,8 +84,12 @@ pub fn paired_effects(
             let a = src.columns(l.cell(point, arm), batch.clone())?;
             let r = src.columns(l.cell(point, reference), batch.clone())?;
             let diffs: Vec<f64> = a.iter().zip(&r).map(|(x, y)| x - y).collect();
-            let effects = per_column(&diffs, batch.len(), effect_of);
-            for (g, (summary, share_lower, share_higher)) in batch.zip(effects) {
+            let signs: Vec<f64> = a.iter().zip(&r).map(|(&x, &y)| sign(x, y)).collect();
+            let summaries = per_column(&diffs, batch.len(), |d| summarize(&finite(d)));
+            let shares = per_column(&signs, batch.len(), shares_of);
+            for (g, (summary, (share_lower, share_higher))) in
+                batch.zip(summaries.into_iter().zip(shares))
+            {
                 rows.push(EffectRow {
                     point,
                     arm,
@@ -100,15 +106,37 @@ pub fn paired_effects(
     Ok(rows)
 }
 
-/// Statistics of one column of paired differences; runs where either arm is undefined give a
-/// non-finite difference and are left out.
-fn effect_of(diffs: &[f64]) -> (Option<Summary>, f64, f64) {
-    let finite: Vec<f64> = diffs.iter().copied().filter(|d| d.is_finite()).collect();
-    let n = finite.len().max(1) as f64;
+/// Relative tolerance within which two paired values count as a tie in `share_lower` and
+/// `share_higher`: the same blocs reached by two arms may differ in the last bits of a sum,
+/// which is no effect.
+pub const TIE_TOLERANCE: f64 = 1e-12;
+
+/// The sign of x − y as −1, 0 (a tie: |x − y| ≤ [`TIE_TOLERANCE`] · max(|x|, |y|)) or 1; NaN
+/// when either is undefined.
+fn sign(x: f64, y: f64) -> f64 {
+    let d = x - y;
+    if !d.is_finite() {
+        f64::NAN
+    } else if d.abs() <= TIE_TOLERANCE * x.abs().max(y.abs()) {
+        0.0
+    } else {
+        d.signum()
+    }
+}
+
+/// The finite values of a column: runs where either arm is undefined give a non-finite
+/// difference and are left out.
+fn finite(values: &[f64]) -> Vec<f64> {
+    values.iter().copied().filter(|d| d.is_finite()).collect()
+}
+
+/// (share lower, share higher) of one column of [`sign`]s, over the runs defined in both arms.
+fn shares_of(signs: &[f64]) -> (f64, f64) {
+    let signs = finite(signs);
+    let n = signs.len().max(1) as f64;
     (
-        summarize(&finite),
-        finite.iter().filter(|d| **d < 0.0).count() as f64 / n,
-        finite.iter().filter(|d| **d > 0.0).count() as f64 / n,
+        signs.iter().filter(|s| **s < 0.0).count() as f64 / n,
+        signs.iter().filter(|s| **s > 0.0).count() as f64 / n,
     )
 }
 
@@ -162,6 +190,24 @@ mod tests {
         assert!((s.ci95_lo - (-0.1 - half)).abs() < 1e-9);
         assert!((s.ci95_hi - (-0.1 + half)).abs() < 1e-9);
         assert_eq!((r.share_lower, r.share_higher), (2.0 / 3.0, 1.0 / 3.0));
+    }
+
+    #[test]
+    fn differences_within_the_tie_tolerance_are_ties() {
+        // 8 blocs summed in two orders differ in the last bit: a tie, not an effect.
+        let eight = 8.0_f64;
+        let nearly = f64::from_bits(eight.to_bits() + 1);
+        let e = ensemble(
+            [eight, 0.4, 0.4],
+            [Some(nearly), Some(0.4 + 1e-9), Some(0.3)],
+        );
+        let r = &paired_effects(&e, 0, false).unwrap()[0];
+        assert_eq!((r.share_lower, r.share_higher), (1.0 / 3.0, 1.0 / 3.0));
+        assert_eq!(sign(1.0, 1.0 + 2e-12), -1.0);
+        assert_eq!(sign(1.0, 1.0 + 0.5e-12), 0.0);
+        assert_eq!(sign(0.0, 0.0), 0.0);
+        assert_eq!(sign(0.0, 1e-300), -1.0);
+        assert!(sign(f64::NAN, 1.0).is_nan());
     }
 
     #[test]

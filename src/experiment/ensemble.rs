@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::source::{Layout, RunSource, RunView};
 use super::stats::{Summary, summarize as summarize_values};
 use crate::error::{Error, Result};
-use crate::metrics::metric_names_with;
+use crate::metrics::catalogue::scenario_metric_names;
 use crate::model::{RunOutput, StatesMode, simulate};
 use crate::scenario::Scenario;
 use crate::seed::run_seed;
@@ -174,7 +174,7 @@ pub fn run_ensemble_until(
         Vec::new()
     };
     let steps = scenario.recorded_steps();
-    let names = metric_names_with(&body_ids(scenario), scenario.uses_culture());
+    let names = scenario_metric_names(scenario);
     check_memory(scenario, config, steps.len(), names.len())?;
     let runs = config.runs;
     let total = (points * n_arms) as u64 * u64::from(runs);
@@ -237,7 +237,7 @@ pub fn run_single(scenario: &Scenario, seed: u64, point: usize, arm: usize, run:
         StatesMode::None,
     );
     Ensemble {
-        metric_names: metric_names_with(&body_ids(scenario), scenario.uses_culture()),
+        metric_names: scenario_metric_names(scenario),
         arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
         steps: scenario.recorded_steps(),
         points: scenario.point_count(),
@@ -250,10 +250,6 @@ pub fn run_single(scenario: &Scenario, seed: u64, point: usize, arm: usize, run:
             output,
         }],
     }
-}
-
-fn body_ids(s: &Scenario) -> Vec<String> {
-    s.bodies.iter().map(|b| b.id.clone()).collect()
 }
 
 fn check_memory(s: &Scenario, c: &EnsembleConfig, steps: usize, metrics: usize) -> Result<()> {

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::error::Result;
-use crate::metrics::metric_names_with;
+use crate::metrics::catalogue::scenario_metric_names;
 use crate::model::StateRow;
 use crate::scenario::Scenario;
 
@@ -30,9 +30,8 @@ pub struct Layout {
 impl Layout {
     /// The layout of `runs` runs per arm of `scenario`.
     pub fn of(scenario: &Scenario, runs: u32) -> Layout {
-        let bodies: Vec<String> = scenario.bodies.iter().map(|b| b.id.clone()).collect();
         Layout {
-            metric_names: metric_names_with(&bodies, scenario.uses_culture()),
+            metric_names: scenario_metric_names(scenario),
             arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
             steps: scenario.recorded_steps(),
             points: scenario.point_count(),

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::scenario::{MetricName, Scenario};
+
 /// A metric with one column per scenario (body memberships are the family [`MEMBERS`]).
 ///
 /// The order of [`Metric::ALL`] is the order of the columns.
@@ -258,6 +260,19 @@ impl Metric {
         }
     }
 
+    /// Its name in `[metrics] compute` (the same text as its column).
+    pub const fn selector(self) -> MetricName {
+        match self {
+            Metric::Fragmentation => MetricName::Fragmentation,
+            Metric::Clusters => MetricName::Clusters,
+            Metric::EffectiveBlocs => MetricName::EffectiveBlocs,
+            Metric::Dispersion => MetricName::Dispersion,
+            Metric::CapabilityGini => MetricName::CapabilityGini,
+            Metric::SouthCapabilityRatio => MetricName::SouthCapabilityRatio,
+            Metric::Regions => MetricName::Regions,
+        }
+    }
+
     /// The metric whose column is `column`, if any.
     pub fn from_column(column: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.info().column == column)
@@ -288,6 +303,31 @@ pub fn columns(bodies: usize, regions: bool) -> Vec<MetricColumn> {
         })
         .map(MetricColumn::Metric)
         .chain((0..bodies).map(MetricColumn::Members))
+        .collect()
+}
+
+/// The metric columns `scenario` records, in output order: [`columns`] without the metrics
+/// its `[metrics] compute` leaves out. Every table, chart and the recorder take their
+/// columns from here, so a metric that is not computed has no column anywhere (rather than
+/// an empty one).
+pub fn scenario_columns(scenario: &Scenario) -> Vec<MetricColumn> {
+    columns(scenario.bodies.len(), scenario.uses_culture())
+        .into_iter()
+        .filter(|c| match c {
+            MetricColumn::Metric(m) => scenario.metrics.computes(m.selector()),
+            MetricColumn::Members(_) => true,
+        })
+        .collect()
+}
+
+/// The names of [`scenario_columns`].
+pub fn scenario_metric_names(scenario: &Scenario) -> Vec<String> {
+    scenario_columns(scenario)
+        .into_iter()
+        .map(|c| match c {
+            MetricColumn::Metric(m) => m.info().column.to_owned(),
+            MetricColumn::Members(b) => members_column(&scenario.bodies[b].id),
+        })
         .collect()
 }
 
@@ -391,6 +431,15 @@ mod tests {
             ]
         );
         assert_eq!(metric_names(&[]).len(), 6);
+    }
+
+    #[test]
+    fn compute_names_are_the_catalogue_columns() {
+        use crate::scenario::Named;
+        assert_eq!(MetricName::ALL.len(), Metric::ALL.len());
+        for m in Metric::ALL {
+            assert_eq!(m.selector().name(), m.info().column);
+        }
     }
 
     #[test]

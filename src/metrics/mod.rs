@@ -7,18 +7,20 @@
 //! its column name, texts, range and orientation, for every file, chart and table that shows
 //! it.
 //!
-//! The pairwise metrics are the expensive part (O(N² K)); [`pairwise_metrics`] visits each
-//! unordered pair once, computes its distance once, and feeds all four pairwise metrics from
-//! it. All sums run in input order, so a result depends only on the order of the input.
+//! The pairwise metrics are the expensive part; [`pairwise_metrics`] sorts the nations once
+//! and visits only the pairs that can be compatible (all pairs only for dispersion when
+//! K > 1), in a fixed order, so a result depends only on the input.
 
 mod capability;
 pub mod catalogue;
+mod distance;
 mod pairwise;
+mod sorted;
 #[cfg(test)]
 mod tests;
 
 pub use capability::{gini, group_mean_ratio};
 pub use catalogue::{Metric, MetricColumn, PRIMARY, metric_names, metric_names_with};
-pub use pairwise::{
-    PairwiseMetrics, compatible_components, distance, pairwise_metrics, regions, weights,
-};
+pub use distance::{compatible_components, distance, regions, weights};
+pub use pairwise::{PairwiseMetrics, pairwise_metrics, pairwise_selected};
+pub use sorted::PairwiseSelection;

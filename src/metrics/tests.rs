@@ -1,7 +1,10 @@
-//! Hand-computed values of the metric functions, and the optimised pair loop checked bit for
-//! bit against a naive one.
+//! Hand-computed values of the metric functions, and the sorted pass checked against the
+//! naive pair loop that defines the pairwise metrics.
 
-use super::pairwise::UnionFind;
+use proptest::prelude::*;
+
+use super::distance::UnionFind;
+use super::pairwise::{blocs, canonical_labels, finish};
 use super::*;
 use crate::scenario::Weighting;
 
@@ -161,15 +164,16 @@ fn permutation_invariance() {
     assert!(base.clusters >= 2 && base.fragmentation > 0.0 && base.fragmentation < 1.0);
 }
 
-/// The pair loop as first written (row-major distances via [`distance`], one
-/// `union(i, j)` per compatible pair): the optimised pass must give the same bits.
+/// The definition: every pair in index order, one `union(i, j)` per compatible pair,
+/// component weights and squares summed in label order. The sorted pass must give exactly
+/// its partition and clusters, and its sums to 1e-12 relative.
 fn pairwise_metrics_naive(
     stances: &[f64],
     dims: usize,
     weights: &[f64],
     tolerance: f64,
     min_cluster_share: f64,
-) -> PairwiseMetrics {
+) -> (PairwiseMetrics, Vec<usize>) {
     let n = weights.len();
     let row = |i: usize| &stances[i * dims..(i + 1) * dims];
     let mut uf = UnionFind::new(n);
@@ -188,6 +192,7 @@ fn pairwise_metrics_naive(
         }
     }
     let mut component_of_root = vec![usize::MAX; n];
+    let mut labels = Vec::with_capacity(n);
     let (mut sizes, mut masses) = (Vec::<usize>::new(), Vec::<f64>::new());
     for (i, &w) in weights.iter().enumerate() {
         let root = uf.find(i);
@@ -196,13 +201,14 @@ fn pairwise_metrics_naive(
             sizes.push(0);
             masses.push(0.0);
         }
+        labels.push(component_of_root[root]);
         sizes[component_of_root[root]] += 1;
         masses[component_of_root[root]] += w;
     }
     let threshold = ((min_cluster_share * n as f64) - 1e-9).ceil().max(1.0) as usize;
     let concentration: f64 = masses.iter().map(|m| m * m).sum();
     let pairs = n * (n - 1) / 2;
-    PairwiseMetrics {
+    let metrics = PairwiseMetrics {
         fragmentation: if pair_weight > 0.0 {
             incompatible / pair_weight
         } else {
@@ -219,16 +225,160 @@ fn pairwise_metrics_naive(
         } else {
             0.0
         },
+    };
+    (metrics, labels)
+}
+
+/// |a − b| ≤ 1e-12 · max(|a|, |b|), or both NaN.
+fn rel_close(a: f64, b: f64) -> bool {
+    a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+}
+
+/// The fast metrics and partition of a snapshot against the definition's.
+fn assert_matches_definition(
+    stances: &[f64],
+    dims: usize,
+    w: &[f64],
+    tolerance: f64,
+    share: f64,
+) -> Result<(), TestCaseError> {
+    let sorted = |selection| {
+        if stances.iter().all(|x| x.is_finite()) {
+            sorted::sorted_pass(stances, dims, w, tolerance, selection)
+        } else {
+            sorted::pair_loop(stances, dims, w, tolerance)
+        }
+    };
+    let pass = sorted(PairwiseSelection::ALL);
+    let fast = finish(&pass, w, share, PairwiseSelection::ALL);
+    let (naive, labels) = pairwise_metrics_naive(stances, dims, w, tolerance, share);
+    prop_assert_eq!(canonical_labels(&pass.component), labels);
+    prop_assert_eq!(fast.clusters, naive.clusters);
+    let public = pairwise_metrics(stances, dims, w, tolerance, share);
+    prop_assert_eq!(public.clusters, naive.clusters);
+    for (what, a, b) in [
+        ("fragmentation", fast.fragmentation, naive.fragmentation),
+        (
+            "effective_blocs",
+            fast.effective_blocs,
+            naive.effective_blocs,
+        ),
+        ("dispersion", fast.dispersion, naive.dispersion),
+        (
+            "public fragmentation",
+            public.fragmentation,
+            naive.fragmentation,
+        ),
+        (
+            "public effective_blocs",
+            public.effective_blocs,
+            naive.effective_blocs,
+        ),
+        ("public dispersion", public.dispersion, naive.dispersion),
+    ] {
+        prop_assert!(rel_close(a, b), "{what}: {a} vs {b} (δ={tolerance})");
+    }
+    for (fragmentation, components, dispersion) in [
+        (true, false, false),
+        (false, true, false),
+        (false, false, true),
+    ] {
+        let only = PairwiseSelection {
+            fragmentation,
+            components,
+            dispersion,
+        };
+        let part = finish(&sorted(only), w, share, only);
+        if fragmentation {
+            prop_assert_eq!(part.fragmentation.to_bits(), fast.fragmentation.to_bits());
+        }
+        if components {
+            prop_assert_eq!(part.clusters, fast.clusters);
+            prop_assert_eq!(
+                part.effective_blocs.to_bits(),
+                fast.effective_blocs.to_bits()
+            );
+        }
+        if dispersion {
+            prop_assert_eq!(part.dispersion.to_bits(), fast.dispersion.to_bits());
+        }
+        let public = pairwise_selected(stances, dims, w, tolerance, share, only);
+        if dispersion && !w.is_empty() {
+            prop_assert!(public.fragmentation.is_nan() && public.effective_blocs.is_nan());
+        }
+    }
+    Ok(())
+}
+
+/// A stance coordinate: on a coarse dyadic grid (ties, duplicates and distances of exactly
+/// δ), uniform, or an extreme of \[0, 1\].
+fn coordinate() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        (0u32..=16).prop_map(|k| f64::from(k) / 16.0),
+        (0u32..=20).prop_map(|k| f64::from(k) * 0.05),
+        0.0..=1.0f64,
+        prop::sample::select(vec![
+            0.0,
+            1.0,
+            0.5,
+            f64::EPSILON,
+            1.0 - f64::EPSILON / 2.0,
+            1e-9,
+            0.1,
+            0.2,
+        ]),
+    ]
+}
+
+/// A GDP: ordinary, zero, or one nation holding nearly everything.
+fn gdp() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => 0.0..10.0f64,
+        1 => Just(0.0),
+        1 => Just(1e12),
+    ]
+}
+
+fn tolerance() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        prop::sample::select(vec![0.0, 0.05, 0.0625, 0.1, 0.125, 0.25, 0.5, 1.0]),
+        0.0..=1.0f64,
+    ]
+}
+
+/// n nations × dims coordinates, n GDPs.
+fn snapshot() -> impl Strategy<Value = (usize, Vec<f64>, Vec<f64>)> {
+    (1usize..=5, 0usize..90).prop_flat_map(|(dims, n)| {
+        (
+            Just(dims),
+            prop::collection::vec(coordinate(), n * dims),
+            prop::collection::vec(gdp(), n),
+        )
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_sorted_pass_matches_the_pair_loop(
+        (dims, stances, gdp) in snapshot(),
+        tolerance in tolerance(),
+        share in prop::sample::select(vec![0.0, 0.05, 0.2, 0.5]),
+        equal in any::<bool>(),
+    ) {
+        let weighting = if equal { Weighting::Equal } else { Weighting::Gdp };
+        let w = weights(&gdp, weighting);
+        assert_matches_definition(&stances, dims, &w, tolerance, share)?;
     }
 }
 
 #[test]
-fn optimised_pair_loop_gives_the_same_bits_as_the_naive_one() {
+fn the_sorted_pass_matches_the_pair_loop_on_large_clumped_snapshots() {
     use rand::{RngExt, SeedableRng};
     let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(17);
     for (n, dims, clumped) in [
         (2, 1, false),
         (57, 1, true),
+        (800, 1, false),
         (300, 3, true),
         (240, 6, false),
         (120, 7, true),
@@ -255,19 +405,58 @@ fn optimised_pair_loop_gives_the_same_bits_as_the_naive_one() {
         for weighting in [Weighting::Gdp, Weighting::Equal] {
             let w = weights(&gdp, weighting);
             for tolerance in [0.05, 0.15, 0.4] {
-                let fast = pairwise_metrics(&stances, dims, &w, tolerance, 0.05);
-                let naive = pairwise_metrics_naive(&stances, dims, &w, tolerance, 0.05);
-                assert_eq!(fast.clusters, naive.clusters, "n={n} dims={dims}");
-                for (a, b) in [
-                    (fast.fragmentation, naive.fragmentation),
-                    (fast.effective_blocs, naive.effective_blocs),
-                    (fast.dispersion, naive.dispersion),
-                ] {
-                    assert_eq!(a.to_bits(), b.to_bits(), "n={n} dims={dims} δ={tolerance}");
-                }
+                assert_matches_definition(&stances, dims, &w, tolerance, 0.05).unwrap();
             }
         }
     }
+}
+
+#[test]
+fn non_finite_stances_take_the_pair_loop() {
+    let w = weights(&[1.0; 4], Weighting::Equal);
+    let stances = [0.0, f64::NAN, 0.05, f64::INFINITY];
+    let m = pairwise_metrics(&stances, 1, &w, 0.1, 0.0);
+    // Only 0–0.05 is compatible: components {0, 2}, {1}, {3}.
+    assert_eq!(m.clusters, 3);
+    assert!(close(m.fragmentation, 5.0 / 6.0));
+    assert!(m.dispersion.is_nan());
+    assert_matches_definition(&stances, 1, &w, 0.1, 0.0).unwrap();
+}
+
+#[test]
+fn differences_whose_squares_underflow_are_compared_as_the_definition_does() {
+    // (1e-300)² underflows to 0, so the definition puts 0 and 1e-300 at distance 0: the
+    // sorted pass must agree even at δ = 0.
+    let w = weights(&[1.0; 3], Weighting::Equal);
+    let m = pairwise_metrics(&[0.0, 1e-300, 0.5], 1, &w, 0.0, 0.0);
+    assert_eq!(m.clusters, 2);
+    let (naive, _) = pairwise_metrics_naive(&[0.0, 1e-300, 0.5], 1, &w, 0.0, 0.0);
+    assert_eq!(naive.clusters, 2);
+    assert!(close(m.fragmentation, naive.fragmentation));
+}
+
+#[test]
+fn equal_partitions_give_equal_effective_blocs_bits() {
+    // Blocs of sizes 3, 1 and 4 (equal weights), numbered in different orders by their
+    // smallest members: the same partition sizes must give the same bits.
+    let a = [0.0, 0.0, 0.0, 0.5, 0.9, 0.9, 0.9, 0.9];
+    let b = [0.9, 0.5, 0.9, 0.0, 0.9, 0.0, 0.9, 0.0];
+    let w = weights(&[1.0; 8], Weighting::Equal);
+    let ma = pairwise_metrics(&a, 1, &w, 0.1, 0.0);
+    let mb = pairwise_metrics(&b, 1, &w, 0.1, 0.0);
+    assert_eq!(ma.effective_blocs.to_bits(), mb.effective_blocs.to_bits());
+    assert!(close(ma.effective_blocs, 64.0 / 26.0));
+    // And the weights of the components are squared in ascending order whatever the labels.
+    let labels_a = [0, 0, 0, 1, 2, 2, 2, 2];
+    let labels_b = [2, 2, 2, 2, 0, 0, 0, 1];
+    let w = [0.1, 0.2, 0.05, 0.15, 0.1, 0.1, 0.2, 0.1];
+    let (_, ea) = blocs(&labels_a, &w, 0.0);
+    let (_, eb) = blocs(
+        &labels_b,
+        &[w[4], w[5], w[6], w[7], w[0], w[1], w[2], w[3]],
+        0.0,
+    );
+    assert_eq!(ea.to_bits(), eb.to_bits());
 }
 
 /// 2×3 lattice, indices

@@ -156,7 +156,7 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         dims: k,
         bodies: scenario.bodies.len(),
     };
-    let columns = metrics::catalogue::columns(scenario.bodies.len(), scenario.uses_culture())
+    let columns = metrics::catalogue::scenario_columns(scenario)
         .into_iter()
         .map(column)
         .collect();

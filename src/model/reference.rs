@@ -134,6 +134,7 @@ impl Plain {
                 .iter()
                 .all(|e| matches!(e.kind, EventKind::ExportControl { .. }))
             && scenario.sweep.is_none()
+            && scenario.metrics.compute.is_none()
             && !scenario.uses_culture();
         if !covered {
             return None;

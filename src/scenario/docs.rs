@@ -3,8 +3,9 @@
 
 use super::keys::{ALIGNMENT, BODY, DIFFUSION, METRICS, SECTIONS, Section, TOP, param_path};
 use super::limits;
+use super::spec::Named;
 use super::spec::{KeyDef, NON_NEG, Param, Shape, Ty, UNIT};
-use super::types::Scenario;
+use super::types::{MetricName, Scenario};
 
 /// How a key's value reads in the README.
 fn value_text(k: &KeyDef) -> String {
@@ -30,6 +31,10 @@ fn value_text(k: &KeyDef) -> String {
             Shape::SweepParams => "table: parameter path = values or range".into(),
             Shape::Standard => "`\"members_mean\"` or a stance table".into(),
             Shape::EventValue => "number, boolean or string".into(),
+            Shape::MetricNames => format!(
+                "a list of {}",
+                crate::scenario::reader::quoted_list(MetricName::NAMES.iter().copied())
+            ),
         },
     }
 }

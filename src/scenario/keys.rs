@@ -483,7 +483,15 @@ pub static METRICS: Section = Section {
     name: "metrics",
     heading: "[metrics]",
     path: None,
-    parts: &[MetricsKey::DEFS],
+    parts: &[
+        MetricsKey::DEFS,
+        &[key(
+            "compute",
+            Ty::Shape(Shape::MetricNames),
+            Dflt::Other("all"),
+            "The metrics to compute; the others are skipped and have no column in any table or chart (body memberships are always recorded).",
+        )],
+    ],
 };
 
 /// The keys every nation has, inline, in a `nations_file` or (except id, name and stance)

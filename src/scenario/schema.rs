@@ -11,7 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::keys::{self, EVENT_KIND_KEYS, NETWORK_KIND_KEYS, Section};
 use super::limits;
-use super::spec::{KeyDef, Shape, Slug, Ty, ValueSpec};
+use super::spec::{KeyDef, Named, Shape, Slug, Ty, ValueSpec};
+use super::types::MetricName;
 
 /// The schema as a JSON value.
 pub fn schema() -> Value {
@@ -149,6 +150,12 @@ fn shape_of(shape: Shape) -> Value {
             ],
         }),
         Shape::EventValue => json!({ "type": ["number", "boolean", "string"] }),
+        Shape::MetricNames => json!({
+            "type": "array",
+            "items": { "type": "string", "enum": MetricName::NAMES },
+            "minItems": 1,
+            "uniqueItems": true,
+        }),
     }
 }
 

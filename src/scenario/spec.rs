@@ -129,6 +129,8 @@ pub enum Shape {
     Standard,
     /// A `set` event's `value`: a number, boolean or string.
     EventValue,
+    /// `[metrics] compute = ["fragmentation", …]`: metric names.
+    MetricNames,
 }
 
 /// A key's default, as the loader applies it and the documentation shows it.

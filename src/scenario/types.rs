@@ -468,7 +468,49 @@ pub struct MetricsConfig {
     pub min_cluster_share: f64,
     /// Record every k steps (step 0 and the last step always).
     pub every: u32,
+    /// The metrics to compute (`[metrics] compute`); `None`, the default, computes all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute: Option<Vec<MetricName>>,
 }
+
+impl MetricsConfig {
+    /// Whether `metric` is computed (and so has a column in every output).
+    pub fn computes(&self, metric: MetricName) -> bool {
+        self.compute.as_ref().is_none_or(|c| c.contains(&metric))
+    }
+}
+
+/// A metric `[metrics] compute` may name: the metrics of the catalogue
+/// (`crate::metrics::Metric`, kept in step with this list by a test there). Body
+/// memberships are always recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricName {
+    /// `fragmentation`.
+    Fragmentation,
+    /// `clusters`.
+    Clusters,
+    /// `effective_blocs`.
+    EffectiveBlocs,
+    /// `dispersion`.
+    Dispersion,
+    /// `capability_gini`.
+    CapabilityGini,
+    /// `south_capability_ratio`.
+    SouthCapabilityRatio,
+    /// `regions` (recorded only where `rule = "culture"` can be in force).
+    Regions,
+}
+
+named!(MetricName {
+    Fragmentation = "fragmentation",
+    Clusters = "clusters",
+    EffectiveBlocs = "effective_blocs",
+    Dispersion = "dispersion",
+    CapabilityGini = "capability_gini",
+    SouthCapabilityRatio = "south_capability_ratio",
+    Regions = "regions",
+});
 
 param_keys! {
     /// Keys of `[metrics]`. Not parameter paths: arms are compared under one measurement.

@@ -91,6 +91,25 @@ fn nan_and_infinity() {
 }
 
 #[test]
+fn unknown_metric_in_compute() {
+    refused(
+        &format!(
+            "{HEADER}[metrics]\ncompute = [\"fragmentaton\", \"dispersion\", \"dispersion\"]\n{NATION_X}"
+        ),
+        "error: bad.toml:5:12: `metrics.compute`: unknown metric `fragmentaton` (did you mean \
+         `fragmentation`?); metrics: `fragmentation`, `clusters`, `effective_blocs`, `dispersion`, \
+         `capability_gini`, `south_capability_ratio`, `regions`\n\
+         error: bad.toml:5:42: `metrics.compute`: `dispersion` is listed twice; keep one\n\
+         2 problems found\n",
+    );
+    refused(
+        &format!("{HEADER}[metrics]\ncompute = []\n{NATION_X}"),
+        "error: bad.toml:5:11: `metrics.compute`: lists no metric; name at least one, or leave \
+         `compute` out to compute all\n",
+    );
+}
+
+#[test]
 fn duplicate_nation_ids() {
     refused(
         &format!("{HEADER}{NATION_X}{NATION_X}"),

@@ -420,3 +420,37 @@ proptest! {
         check(&p, perm_seed)?;
     }
 }
+
+/// `[metrics] compute` leaves the other metrics out of every column list, and the metrics it
+/// keeps have the same bits as when everything is computed.
+#[test]
+fn computing_some_metrics_gives_those_columns_with_the_same_values() {
+    use accord::experiment::{EnsembleConfig, run_ensemble};
+    let text = |compute: &str| {
+        format!(
+            "name = \"some\"\nsteps = 4\ndimensions = [\"a\", \"b\"]\n{compute}\n\
+             [alignment]\nconfidence = 0.3\n[population]\ncount = 30\nstance = \"uniform\"\n\
+             [[bodies]]\nid = \"club\"\nname = \"Club\"\n"
+        )
+    };
+    let run = |compute: &str| {
+        let s = parse_str(&text(compute), Path::new("some.toml")).unwrap();
+        let config = EnsembleConfig {
+            runs: 3,
+            ..EnsembleConfig::from_scenario(&s)
+        };
+        run_ensemble(&s, &config, &|| {}).unwrap()
+    };
+    let all = run("");
+    let some = run("[metrics]\ncompute = [\"dispersion\", \"fragmentation\"]");
+    assert_eq!(
+        some.metric_names,
+        ["fragmentation", "dispersion", "members_club"],
+        "catalogue order, whatever the order of the list"
+    );
+    for (a, s) in all.runs.iter().zip(&some.runs) {
+        for (row_all, row_some) in a.output.metrics.iter().zip(&s.output.metrics) {
+            assert_eq!(row_some, &[row_all[0], row_all[3], row_all[6]]);
+        }
+    }
+}

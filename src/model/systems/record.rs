@@ -27,7 +27,8 @@ pub struct RecordBuffers {
 /// tolerance, min_cluster_share)`, capability_gini = `metrics::gini(c)`,
 /// south_capability_ratio = `metrics::group_mean_ratio(c, in global_south)`, members_b = number
 /// of members of body b, regions = `metrics::regions(X, K, ties)` (culture scenarios only).
-/// Non-finite values are recorded as undefined (`None`). Keeps a state
+/// Only the metrics with a column (`[metrics] compute`) are computed. Non-finite values are
+/// recorded as undefined (`None`). Keeps a state
 /// snapshot when the states mode asks for this step.
 pub fn record(
     step: Res<Step>,
@@ -56,16 +57,41 @@ pub fn record(
         s.members[i] = memberships.0;
     }
     let config = &params.metrics;
-    let weights = metrics::weights(&s.gdp, config.weighting);
-    let pairwise = metrics::pairwise_metrics(
-        &s.stances,
-        k,
-        &weights,
-        config.tolerance,
-        config.min_cluster_share,
-    );
-    let gini = metrics::gini(&s.capabilities);
-    let south = metrics::group_mean_ratio(&s.capabilities, &recorder.south);
+    let has = |c: Column| recorder.columns.contains(&c);
+    // Only what has a column is computed (`[metrics] compute`).
+    let selection = metrics::PairwiseSelection {
+        fragmentation: has(Column::Fragmentation),
+        components: has(Column::Clusters) || has(Column::EffectiveBlocs),
+        dispersion: has(Column::Dispersion),
+    };
+    let pairwise = if selection.fragmentation || selection.components || selection.dispersion {
+        let weights = metrics::weights(&s.gdp, config.weighting);
+        metrics::pairwise_selected(
+            &s.stances,
+            k,
+            &weights,
+            config.tolerance,
+            config.min_cluster_share,
+            selection,
+        )
+    } else {
+        metrics::PairwiseMetrics {
+            fragmentation: f64::NAN,
+            clusters: 0,
+            effective_blocs: f64::NAN,
+            dispersion: f64::NAN,
+        }
+    };
+    let gini = if has(Column::CapabilityGini) {
+        metrics::gini(&s.capabilities)
+    } else {
+        f64::NAN
+    };
+    let south = if has(Column::SouthCapabilityRatio) {
+        metrics::group_mean_ratio(&s.capabilities, &recorder.south)
+    } else {
+        None
+    };
     let regions = recorder.columns.contains(&Column::Regions).then(|| {
         let mut by_index: Vec<Option<&Ties>> = vec![None; n];
         for (index, tie) in &ties {

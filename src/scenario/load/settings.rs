@@ -7,8 +7,8 @@ use toml::de::DeValue;
 use super::check_slugs;
 use crate::scenario::keys;
 use crate::scenario::limits;
-use crate::scenario::reader::{Ctx, Table};
-use crate::scenario::spec::{ParamKeys, Slug};
+use crate::scenario::reader::{Ctx, Table, Value, quoted_list, suggest};
+use crate::scenario::spec::{Named, ParamKeys, Slug};
 use crate::scenario::types::*;
 
 pub(super) fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
@@ -126,5 +126,50 @@ pub(super) fn read_diffusion(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Diffusio
 }
 
 pub(super) fn read_metrics(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> MetricsConfig {
-    read_settings::<MetricsKey>(ctx, top, &keys::METRICS)
+    let mut metrics = MetricsKey::defaults();
+    if let Some(v) = top.get("metrics")
+        && let Some(t) = ctx.table(v, "metrics", &keys::METRICS.names())
+    {
+        ctx.params::<MetricsKey>(&t, &mut metrics, MetricsKey::spec);
+        if let Some(list) = t.get("compute") {
+            metrics.compute = Some(read_compute(ctx, &t, list));
+        }
+    }
+    metrics
+}
+
+/// `[metrics] compute`: known metric names, each once, at least one.
+fn read_compute(ctx: &mut Ctx<'_>, t: &Table<'_, '_>, list: &Value<'_>) -> Vec<MetricName> {
+    let key = t.key("compute");
+    let names = ctx.string_list(t, "compute");
+    let mut compute: Vec<MetricName> = Vec::new();
+    for name in &names {
+        match MetricName::from_name(name.get_ref()) {
+            Some(m) if compute.contains(&m) => ctx.error(
+                &name.span(),
+                &key,
+                format!("`{}` is listed twice; keep one", name.get_ref()),
+            ),
+            Some(m) => compute.push(m),
+            None => ctx.error(
+                &name.span(),
+                &key,
+                format!(
+                    "unknown metric `{}`{}; metrics: {}",
+                    name.get_ref(),
+                    suggest(name.get_ref(), MetricName::NAMES)
+                        .map_or(String::new(), |s| format!(" (did you mean `{s}`?)")),
+                    quoted_list(MetricName::NAMES.iter().copied())
+                ),
+            ),
+        }
+    }
+    if matches!(list.get_ref(), DeValue::Array(a) if a.is_empty()) {
+        ctx.error(
+            &list.span(),
+            &key,
+            "lists no metric; name at least one, or leave `compute` out to compute all",
+        );
+    }
+    compute
 }

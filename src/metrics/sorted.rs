@@ -1,0 +1,244 @@
+//! The passes over pairs behind [`super::pairwise_metrics`], and what they take and give
+//! ([`PairwiseSelection`], [`Pass`]): the sorted pass used for every finite snapshot of more
+//! than a few nations, and the plain pair loop kept for the others.
+//!
+//! Sorting the nations by their first coordinate (stably: by value, then index) orders the
+//! pairs so that the ones that can be compatible are contiguous. The first coordinate alone
+//! bounds a distance from below, *in floating point too*: the squared differences are added
+//! in dimension order starting with the first, adding a non-negative number never rounds a
+//! sum down, and the square root and the division by √K are monotone. So once
+//! √(t₀²)/√K > δ for t₀ the first-coordinate gap, the pair is incompatible whatever its other
+//! coordinates, and so is every later nation in sorted order. Compatible pairs are then
+//! decided with exactly the bits of [`super::distance()`], which is why components and clusters
+//! are exactly those of the pair loop.
+//!
+//! - K = 1: the first coordinate is the whole distance, so the near pairs of nation p are the
+//!   window p+1..e(p) and the components are the runs of sorted neighbours within δ.
+//!   Fragmentation takes the far weight of each window from suffix sums of the weights,
+//!   dispersion is Σ_k g_k · k(n − k) over the gaps g_k between sorted neighbours (every term
+//!   non-negative, so no cancellation): O(N log N) in all.
+//! - K > 1: components and the incompatible weight visit only the window; dispersion, which
+//!   needs every pair, sums the square roots of each row in [`LANES`] fixed lanes combined in a
+//!   fixed order, which the compiler vectorises and which gives the same bits on every machine.
+//!
+//! The weight of all pairs, Σ_{i<j} w_i w_j, is Σ_p w_p · (Σ_{q>p} w_q): the same O(N) as
+//! ((Σw)² − Σw²)/2 but with no cancellation when one nation holds nearly all the weight.
+
+use super::distance::{UnionFind, distance};
+
+/// Which of the pairwise metrics to compute (`[metrics] compute`): a study that needs only
+/// fragmentation should not pay for the all-pairs dispersion sum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairwiseSelection {
+    /// Compute [`super::PairwiseMetrics::fragmentation`].
+    pub fragmentation: bool,
+    /// Compute the components: [`super::PairwiseMetrics::clusters`] and
+    /// [`super::PairwiseMetrics::effective_blocs`].
+    pub components: bool,
+    /// Compute [`super::PairwiseMetrics::dispersion`].
+    pub dispersion: bool,
+}
+
+impl PairwiseSelection {
+    /// Every pairwise metric.
+    pub const ALL: PairwiseSelection = PairwiseSelection {
+        fragmentation: true,
+        components: true,
+        dispersion: true,
+    };
+}
+/// The sums and the partition one pass over the pairs yields.
+pub(super) struct Pass {
+    /// Σ_{i<j} w_i w_j \[d_ij > δ\] (0 when fragmentation is not selected).
+    pub(super) incompatible_weight: f64,
+    /// Σ_{i<j} w_i w_j (0 when fragmentation is not selected).
+    pub(super) pair_weight: f64,
+    /// Σ_{i<j} d_ij (0 when dispersion is not selected).
+    pub(super) distance_sum: f64,
+    /// One representative per nation (index order): nations share it iff they are in the
+    /// same component (empty when components are not selected).
+    pub(super) component: Vec<usize>,
+}
+/// Lanes of the dispersion sum: fixed, not the machine's vector width, so that the order of
+/// additions (and so every bit) is the same everywhere; 8 fills AVX-512 registers and unrolls
+/// narrower ones.
+const LANES: usize = 8;
+
+/// The definition: every pair in index order, each distance by [`distance`]. For snapshots
+/// with a non-finite stance, where sorting gives no order of distances, and for a few nations.
+pub(super) fn pair_loop(stances: &[f64], dims: usize, weights: &[f64], tolerance: f64) -> Pass {
+    let n = weights.len();
+    let row = |i: usize| &stances[i * dims..(i + 1) * dims];
+    let mut uf = UnionFind::new(n);
+    let (mut incompatible_weight, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        for j in i + 1..n {
+            let d = distance(row(i), row(j));
+            let ww = weights[i] * weights[j];
+            pair_weight += ww;
+            distance_sum += d;
+            if d <= tolerance {
+                uf.union(i, j);
+            } else {
+                incompatible_weight += ww;
+            }
+        }
+    }
+    Pass {
+        incompatible_weight,
+        pair_weight,
+        distance_sum,
+        component: (0..n).map(|i| uf.find(i)).collect(),
+    }
+}
+
+/// The sorted pass (see the module header). `stances` must be finite and `dims` ≥ 1.
+pub(super) fn sorted_pass(
+    stances: &[f64],
+    dims: usize,
+    weights: &[f64],
+    tolerance: f64,
+    selection: PairwiseSelection,
+) -> Pass {
+    let n = weights.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| {
+        stances[a * dims]
+            .total_cmp(&stances[b * dims])
+            .then(a.cmp(&b))
+    });
+    // Dimension-major columns in sorted order: column d holds x_·[d] for positions 0..n.
+    let mut columns = vec![0.0; dims * n];
+    for (p, &i) in order.iter().enumerate() {
+        for (d, &x) in stances[i * dims..(i + 1) * dims].iter().enumerate() {
+            columns[d * n + p] = x;
+        }
+    }
+    let w: Vec<f64> = order.iter().map(|&i| weights[i]).collect();
+    // suffix[p] = Σ_{q ≥ p} w_q, summed from the end.
+    let mut suffix = vec![0.0; n + 1];
+    for p in (0..n).rev() {
+        suffix[p] = w[p] + suffix[p + 1];
+    }
+    let sqrt_k = (dims as f64).sqrt();
+    let first = &columns[..n];
+    // Whether the first coordinate alone leaves positions p < q within δ: the same bits as
+    // `distance` for K = 1 (where -0.0 + t² = t² starts its sum), a lower bound otherwise.
+    let near = |p: usize, q: usize| {
+        let t = first[p] - first[q];
+        (t * t).sqrt() / sqrt_k <= tolerance
+    };
+    let mut uf = UnionFind::new(n);
+    let (mut incompatible_weight, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
+    let mut lanes = [0.0; LANES];
+    let mut row = vec![0.0; n];
+    // Window end e(p): positions p+1..e(p) are near p. It never decreases with p.
+    let mut end = 0;
+    for p in 0..n {
+        end = end.max(p + 1);
+        while end < n && near(p, end) {
+            end += 1;
+        }
+        pair_weight += w[p] * suffix[p + 1];
+        if dims == 1 {
+            incompatible_weight += w[p] * suffix[end];
+            if selection.components && p + 1 < n && near(p, p + 1) {
+                uf.union(p, p + 1);
+            }
+            continue;
+        }
+        let visit = if selection.dispersion {
+            n
+        } else if selection.fragmentation || selection.components {
+            end
+        } else {
+            p + 1
+        };
+        let distances = &mut row[..visit - p - 1];
+        row_distances(&columns, n, dims, p, distances);
+        if selection.dispersion {
+            add_lanes(&mut lanes, distances);
+        }
+        let mut far = 0.0;
+        let mut root = uf.find(p);
+        for (q, &r) in (p + 1..end).zip(distances.iter()) {
+            if r / sqrt_k <= tolerance {
+                if selection.components {
+                    root = uf.union_root(root, q);
+                }
+            } else {
+                far += w[q];
+            }
+        }
+        incompatible_weight += w[p] * (suffix[end] + far);
+    }
+    if selection.dispersion {
+        distance_sum = if dims == 1 {
+            // Σ_{p<q} (x_q − x_p) = Σ_k g_k · k(n − k), g_k = x_k − x_{k−1} ≥ 0.
+            (1..n)
+                .map(|k| (first[k] - first[k - 1]) * (k * (n - k)) as f64)
+                .sum::<f64>()
+        } else {
+            combine(&lanes) / sqrt_k
+        };
+    }
+    let mut component = vec![0; n];
+    if selection.components {
+        for (p, &i) in order.iter().enumerate() {
+            component[i] = uf.find(p);
+        }
+    }
+    Pass {
+        incompatible_weight,
+        pair_weight,
+        distance_sum,
+        component,
+    }
+}
+
+/// √(Σ_d (x_p\[d\] − x_q\[d\])²) for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
+/// dimension-major `columns` (column d holds x_·\[d\], n values).
+///
+/// The sum of squares runs in dimension order, as in [`distance`], so `out[·] / √K` has the
+/// bits of `distance`; only the loop nest differs (pairs innermost), which lets the compiler
+/// run several pairs per instruction.
+fn row_distances(columns: &[f64], n: usize, dims: usize, p: usize, out: &mut [f64]) {
+    let count = out.len();
+    for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
+        let xp = column[p];
+        let later = &column[p + 1..p + 1 + count];
+        if d == 0 {
+            for (acc, &xq) in out.iter_mut().zip(later) {
+                let t = xp - xq;
+                *acc = t * t;
+            }
+        } else {
+            for (acc, &xq) in out.iter_mut().zip(later) {
+                let t = xp - xq;
+                *acc += t * t;
+            }
+        }
+    }
+    for acc in out.iter_mut() {
+        *acc = acc.sqrt();
+    }
+}
+
+/// Adds `values` into the lanes, value k into lane k mod [`LANES`].
+fn add_lanes(lanes: &mut [f64; LANES], values: &[f64]) {
+    let mut chunks = values.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += v;
+        }
+    }
+    for (lane, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+        *lane += v;
+    }
+}
+
+/// The lanes' total, in a fixed tree order.
+fn combine(lanes: &[f64; LANES]) -> f64 {
+    ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+        + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
+}
