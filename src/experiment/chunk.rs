@@ -218,6 +218,28 @@ impl ChunkFile {
             return Err(bad(format!("shape {found:?}, expected {shape:?}")));
         }
         let n = word(20) as usize;
+        // Sizes come from the header: check them against the file's length before allocating,
+        // so a damaged header cannot ask for gigabytes.
+        let values_len = (shape.cells as u64)
+            .saturating_mul(shape.groups() as u64)
+            .saturating_mul(n as u64)
+            .saturating_mul(8);
+        let states_index = if shape.states {
+            (shape.cells as u64)
+                .saturating_mul(n as u64)
+                .saturating_add(1)
+                .saturating_mul(8)
+        } else {
+            0
+        };
+        let least = HEADER
+            .saturating_add(n as u64 * 12)
+            .saturating_add(values_len)
+            .saturating_add(states_index)
+            .saturating_add(DIGEST);
+        if least > len {
+            return Err(bad(format!("{len} bytes, expected at least {least}")));
+        }
         let mut index = vec![0u8; n * 12];
         file.read_exact(&mut index)
             .map_err(|_| bad("truncated run index".into()))?;
@@ -230,7 +252,6 @@ impl ChunkFile {
             .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
             .collect();
         let values_at = HEADER + n as u64 * 12;
-        let values_len = (shape.cells * shape.groups() * n) as u64 * 8;
         let mut states_offsets = Vec::new();
         let mut states_at = values_at + values_len;
         if shape.states {
@@ -463,6 +484,13 @@ mod tests {
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         let e = ChunkFile::open(&path, shape).unwrap_err().to_string();
         assert!(e.contains("expected"), "{e}");
+        // A header claiming four billion runs is refused by length, before any allocation
+        // (found by the `chunk` fuzz target: it asked for 51 GB).
+        let mut huge = bytes.clone();
+        huge[20..24].copy_from_slice(&0xffff_0001u32.to_le_bytes());
+        std::fs::write(&path, &huge).unwrap();
+        let e = ChunkFile::open(&path, shape).unwrap_err().to_string();
+        assert!(e.contains("expected at least"), "{e}");
         std::fs::write(&path, b"not a chunk at all, just text....").unwrap();
         let e = ChunkFile::open(&path, shape).unwrap_err().to_string();
         assert!(e.contains("magic"), "{e}");
