@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use crate::charts;
 use crate::experiment::{EffectSteps, Shard};
 use crate::model::StatesMode;
+use crate::output::RunsTable;
 use crate::scenario::limits::MAX_RUNS;
 
 /// More worker threads than any machine accord runs on has cores: starting tens of
@@ -39,6 +40,10 @@ pub struct RunArgs {
     /// Paired effects at the final recorded step only, or at every recorded step.
     #[arg(long, value_enum, default_value_t = EffectSteps::Final)]
     pub effects: EffectSteps,
+    /// Which per-run rows timeseries.csv keeps (summary, effects and analyses are exact in
+    /// every mode).
+    #[arg(long, value_enum, default_value_t = RunsTable::All)]
+    pub runs_table: RunsTable,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -104,6 +109,10 @@ pub struct MergeArgs {
     /// Paired effects at the final recorded step only, or at every recorded step.
     #[arg(long, value_enum, default_value_t = EffectSteps::Final)]
     pub effects: EffectSteps,
+    /// Which per-run rows timeseries.csv keeps (summary, effects and analyses are exact in
+    /// every mode).
+    #[arg(long, value_enum, default_value_t = RunsTable::All)]
+    pub runs_table: RunsTable,
 }
 
 /// Arguments of `accord slurm`.

@@ -33,6 +33,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         first,
         provenance::command_without_threads(std::env::args()),
         started_at,
+        args.runs_table,
     );
     let staged = atomic::StagedDir::create(&args.out, args.force)?;
     let results = output::write_folder(
@@ -54,6 +55,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             &first.scenario,
         )
     )?;
+    outln!("{}", args.runs_table.describe())?;
     outln!(
         "merged {} shards ({} runs per arm): {}",
         stores.len(),

@@ -4,27 +4,37 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::output::replay::{arm_index, compare, read_manifest, replay};
+use std::io::Write as _;
+
+use crate::output::RunsTable;
+use crate::output::replay::{Replay, arm_index, compare, read_manifest, replay};
 
 /// Runs `accord replay`: prints the replayed rows (with the header) on stdout, then checks
 /// them against `<dir>/timeseries.csv`.
 pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
     let m = read_manifest(dir)?;
-    let r = replay(&m, arm, run, point)?;
+    let mut r = replay(&m, arm, run, point)?;
+    out!("{}", lines(&r))?;
+    if m.runs_table == RunsTable::None {
+        // A note, not a failure: the folder was written without per-run rows on purpose.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: not checked: `{}` has no timeseries.csv (written with --runs-table none)",
+            dir.display()
+        );
+        return Ok(());
+    }
+    if m.runs_table == RunsTable::Final {
+        // The folder keeps each run's final recorded step only: check that row.
+        let last = r.rows.pop();
+        r.rows = last.into_iter().collect();
+    }
     let ts_path = dir.join("timeseries.csv");
     let timeseries = std::fs::read_to_string(&ts_path).map_err(|source| Error::Unreadable {
         path: ts_path.clone(),
         source,
         hint: String::new(),
     })?;
-    let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
-    out.push_str(&r.header);
-    out.push('\n');
-    for row in &r.rows {
-        out.push_str(row);
-        out.push('\n');
-    }
-    out!("{out}")?;
     let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
     compare(
         &r,
@@ -34,4 +44,16 @@ pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
         m.scenario.sweep.as_ref().map(|_| point),
         (&m.accord_version, env!("CARGO_PKG_VERSION")),
     )
+}
+
+/// The replay's header and rows, one per line, as `timeseries.csv` holds them.
+fn lines(r: &Replay) -> String {
+    let mut out = String::with_capacity((r.rows.len() + 1) * (r.header.len() + 1));
+    out.push_str(&r.header);
+    out.push('\n');
+    for row in &r.rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    out
 }

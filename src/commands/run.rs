@@ -173,7 +173,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
     writing.store(true, Ordering::Relaxed);
     let set = ChunkSet::open(&[(partial.clone(), plan.clone())])?.stop_on(Arc::clone(&stop));
     let staged = atomic::StagedDir::create(&out, args.force)?;
-    let m = output::manifest_for(&plan, plan.command.clone(), plan.started_at.clone());
+    let m = output::manifest_for(
+        &plan,
+        plan.command.clone(),
+        plan.started_at.clone(),
+        args.runs_table,
+    );
     let results =
         match output::write_folder(staged.path(), &set, &scenario, &m, args.effects.all_steps()) {
             // Stopped by a second Ctrl-C (whatever the writer made of the interruption): the
@@ -197,6 +202,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             &scenario,
         )
     )?;
+    outln!("{}", args.runs_table.describe())?;
     outln!("output: {}", final_path.display())?;
     Ok(())
 }

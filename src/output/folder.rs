@@ -46,7 +46,8 @@ pub fn write_folder(
     })?;
     writer.finish()?;
     let effects = experiment::paired_effects(src, scenario.experiment.reference, all_steps)?;
-    tables::write_timeseries(&dir.join("timeseries.csv"), src)?;
+    let mode = tables::RunsTable::from_name(&m.runs_table);
+    tables::write_runs_table(&dir.join("timeseries.csv"), src, mode)?;
     if layout.arms.len() > 1 {
         tables::write_effects(&dir.join("effects.csv"), &layout, &effects)?;
     }

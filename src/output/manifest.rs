@@ -26,6 +26,8 @@ pub struct Manifest {
     pub points: Option<usize>,
     /// Which states were written.
     pub states: String,
+    /// Which per-run rows `timeseries.csv` holds: `all`, `final` or `none` (`--runs-table`).
+    pub runs_table: String,
     /// The command line, without thread settings.
     pub command: Vec<String>,
     /// Start time, RFC 3339 UTC.
@@ -45,12 +47,18 @@ pub fn write(path: &Path, m: &Manifest) -> Result<()> {
 
 /// The output folder's manifest for the ensemble in store `s` (a run's own store, or the
 /// shards of a merge), with the given command line and start time; it ends now.
-pub fn manifest_for(s: &StoreManifest, command: Vec<String>, started_at: String) -> Manifest {
+pub fn manifest_for(
+    s: &StoreManifest,
+    command: Vec<String>,
+    started_at: String,
+    runs_table: super::RunsTable,
+) -> Manifest {
     Manifest {
         provenance: s.provenance.clone(),
         arms: s.scenario.arms.iter().map(|a| a.name.clone()).collect(),
         points: s.scenario.sweep.as_ref().map(|w| w.points.len()),
         states: s.states.clone(),
+        runs_table: runs_table.name().to_string(),
         command,
         started_at,
         finished_at: now_rfc3339(),

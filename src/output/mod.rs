@@ -28,6 +28,6 @@ pub use representative::{
 };
 pub use robustness::write_robustness;
 pub use tables::{
-    param_text, timeseries_csv, write_effects, write_points, write_states, write_summary,
-    write_timeseries,
+    RunsTable, param_text, timeseries_csv, write_effects, write_points, write_runs_table,
+    write_states, write_summary, write_timeseries,
 };

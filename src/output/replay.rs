@@ -19,6 +19,8 @@ pub struct ManifestInfo {
     pub runs: u32,
     /// The resolved scenario.
     pub scenario: Scenario,
+    /// Which per-run rows the folder's `timeseries.csv` holds.
+    pub runs_table: output::RunsTable,
 }
 
 /// The result of a replay: the rows it produced and the header they go under.
@@ -92,11 +94,18 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<ManifestInfo> {
             crate::scenario::limits::MAX_RUNS
         )));
     }
+    let runs_table = output::RunsTable::from_name(
+        value
+            .get("runs_table")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("all"),
+    );
     Ok(ManifestInfo {
         accord_version,
         seed,
         runs,
         scenario,
+        runs_table,
     })
 }
 

@@ -52,16 +52,76 @@ pub fn param_text(v: &ParamValue) -> String {
     }
 }
 
+/// Which per-run rows `timeseries.csv` keeps (`--runs-table`). The summary, effects and
+/// every analysis are computed from the run store, not from this table, so they are the same
+/// in every mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunsTable {
+    /// Every recorded step of every run.
+    #[default]
+    All,
+    /// Each run's final recorded step only.
+    Final,
+    /// No `timeseries.csv`.
+    None,
+}
+
+impl RunsTable {
+    /// The mode as the command line and the manifest spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RunsTable::All => "all",
+            RunsTable::Final => "final",
+            RunsTable::None => "none",
+        }
+    }
+
+    /// The mode a manifest names; `all` for manifests written before the mode existed.
+    pub fn from_name(name: &str) -> RunsTable {
+        match name {
+            "final" => RunsTable::Final,
+            "none" => RunsTable::None,
+            _ => RunsTable::All,
+        }
+    }
+
+    /// What the folder holds, for the end-of-run summary.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RunsTable::All => "timeseries.csv: every recorded step of every run",
+            RunsTable::Final => {
+                "timeseries.csv: the final recorded step of every run (--runs-table final)"
+            }
+            RunsTable::None => {
+                "no timeseries.csv (--runs-table none); summary and effects are exact"
+            }
+        }
+    }
+}
+
 /// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step
 /// (with a leading `point` column for a sweep).
 pub fn write_timeseries(path: &Path, src: &(impl RunSource + ?Sized)) -> Result<()> {
+    write_runs_table(path, src, RunsTable::All)
+}
+
+/// `timeseries.csv` in `mode`: all rows, each run's final row, or no file.
+pub fn write_runs_table(
+    path: &Path,
+    src: &(impl RunSource + ?Sized),
+    mode: RunsTable,
+) -> Result<()> {
+    if mode == RunsTable::None {
+        return Ok(());
+    }
     let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     let as_io = |err: Error| match err {
         Error::Io { source, .. } => source,
         other => std::io::Error::other(other.to_string()),
     };
-    timeseries_csv(&mut out, src).map_err(|err| Error::io("write", path, as_io(err)))?;
+    timeseries_rows(&mut out, src, mode == RunsTable::Final)
+        .map_err(|err| Error::io("write", path, as_io(err)))?;
     std::io::Write::flush(&mut out).map_err(|e| Error::io("write", path, e))
 }
 
@@ -69,7 +129,21 @@ pub fn write_timeseries(path: &Path, src: &(impl RunSource + ?Sized)) -> Result<
 /// arm, run order) to `out`. [`write_timeseries`] and `accord replay` both use it, so a
 /// replayed run's rows are formatted exactly as the file's.
 pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized)) -> Result<()> {
+    timeseries_rows(out, src, false)
+}
+
+/// [`timeseries_csv`], with only each run's final recorded step when `last_only`.
+fn timeseries_rows(
+    out: impl std::io::Write,
+    src: &(impl RunSource + ?Sized),
+    last_only: bool,
+) -> Result<()> {
     let e = src.layout();
+    let first = if last_only {
+        e.steps.len().saturating_sub(1)
+    } else {
+        0
+    };
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
@@ -87,7 +161,7 @@ pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized))
     let mut row: Vec<String> = Vec::with_capacity(header.len());
     for cell in 0..e.cells() {
         src.for_each_run(cell, &mut |r| {
-            for (si, step) in e.steps.iter().enumerate() {
+            for (si, step) in e.steps.iter().enumerate().skip(first) {
                 row.clear();
                 if e.sweep {
                     row.push(r.point.to_string());

@@ -63,6 +63,11 @@ pub(super) fn reproduce_command(study: &Study) -> String {
         words.push("--states".to_owned());
         words.push(shell_word(&states));
     }
+    let runs_table = field(m, "runs_table");
+    if !runs_table.is_empty() && runs_table != "all" {
+        words.push("--runs-table".to_owned());
+        words.push(shell_word(&runs_table));
+    }
     // `--effects all` leaves a trace only in effects.csv: more than one step per arm.
     if let Some(e) = &study.effects {
         let first = e.rows.first().map(|r| e.get(r, "step"));

@@ -137,3 +137,73 @@ fn identical_arms_have_exactly_zero_effects_and_reference_is_configurable() {
     // 5 recorded steps × 7 metrics for the one identical arm.
     assert_eq!(rows, 5 * 7);
 }
+
+/// Issue 13: `--runs-table final|none` keeps fewer per-run rows, while summary, effects and
+/// the manifest's record of the mode stay exact; replay checks what the folder holds.
+#[test]
+fn runs_table_modes_keep_the_statistics_exact() {
+    let dir = tempdir();
+    let scenario = small_quickstart(dir.path(), 4);
+    let run = |mode: &str| {
+        let out = dir.path().join(mode);
+        accord()
+            .args([
+                "run",
+                "--quiet",
+                "--runs",
+                "5",
+                "--runs-table",
+                mode,
+                "--out",
+            ])
+            .arg(&out)
+            .arg(&scenario)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(match mode {
+                "all" => "timeseries.csv: every recorded step of every run",
+                "final" => "timeseries.csv: the final recorded step of every run",
+                _ => "no timeseries.csv (--runs-table none)",
+            }));
+        out
+    };
+    let (all, last, none) = (run("all"), run("final"), run("none"));
+    for file in ["summary.csv", "effects.csv"] {
+        let want = std::fs::read(all.join(file)).unwrap();
+        assert_eq!(std::fs::read(last.join(file)).unwrap(), want, "{file}");
+        assert_eq!(std::fs::read(none.join(file)).unwrap(), want, "{file}");
+    }
+    // `final` holds exactly the step-4 rows of `all`, in the same order and bytes.
+    let full = std::fs::read_to_string(all.join("timeseries.csv")).unwrap();
+    let kept = std::fs::read_to_string(last.join("timeseries.csv")).unwrap();
+    let mut lines = full.lines();
+    let mut expected = format!("{}\n", lines.next().unwrap());
+    for l in lines.filter(|l| l.split(',').nth(3) == Some("4")) {
+        expected.push_str(l);
+        expected.push('\n');
+    }
+    assert_eq!(kept, expected);
+    assert_eq!(kept.lines().count(), 1 + 3 * 5);
+    assert!(!none.join("timeseries.csv").exists());
+    for (out, mode) in [(&all, "all"), (&last, "final"), (&none, "none")] {
+        let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"runs_table\": \"{mode}\"")),
+            "{mode}"
+        );
+    }
+    // Replay checks the final row against `final`, and says it cannot check `none`.
+    for out in [&last, &none] {
+        accord()
+            .args(["replay", "--arm", "cooperation_body", "--run", "2"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    accord()
+        .args(["replay", "--arm", "cooperation_body", "--run", "2"])
+        .arg(&none)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("not checked"));
+}
