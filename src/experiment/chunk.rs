@@ -266,7 +266,13 @@ impl ChunkFile {
                 .collect();
             states_at += count as u64 * 8;
         }
-        let expected = states_at + states_offsets.last().copied().unwrap_or(0) + DIGEST;
+        // The last offset comes from the file: add it without overflowing.
+        let expected = states_offsets
+            .last()
+            .copied()
+            .unwrap_or(0)
+            .checked_add(states_at + DIGEST)
+            .unwrap_or(u64::MAX);
         if len != expected {
             return Err(bad(format!("{len} bytes, expected {expected}")));
         }
@@ -483,6 +489,20 @@ mod tests {
         let path = dir.path().join("c.bin");
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         let e = ChunkFile::open(&path, shape).unwrap_err().to_string();
+        assert!(e.contains("expected"), "{e}");
+        // A states index whose last offset is near 2⁶⁴ is refused, not an overflow (found
+        // by the `chunk` fuzz target).
+        let states = ChunkShape {
+            states: true,
+            ..shape
+        };
+        let mut c = ChunkData::new(states, vec![0], vec![1]);
+        c.set(0, 0, &output(&[&[Some(0.5)]]));
+        let mut wild = c.encode();
+        let last = HEADER as usize + 12 + 8 + 8;
+        wild[last..last + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        std::fs::write(&path, &wild).unwrap();
+        let e = ChunkFile::open(&path, states).unwrap_err().to_string();
         assert!(e.contains("expected"), "{e}");
         // A header claiming four billion runs is refused by length, before any allocation
         // (found by the `chunk` fuzz target: it asked for 51 GB).
