@@ -271,8 +271,7 @@ impl ChunkFile {
             .last()
             .copied()
             .unwrap_or(0)
-            .checked_add(states_at + DIGEST)
-            .unwrap_or(u64::MAX);
+            .saturating_add(states_at + DIGEST);
         if len != expected {
             return Err(bad(format!("{len} bytes, expected {expected}")));
         }
