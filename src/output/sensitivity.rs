@@ -159,13 +159,23 @@ pub fn series_from_folder(dir: &Path, l: &Layout, reference: usize) -> Result<Ve
         return Ok(series);
     };
     let last = last.to_string();
-    let summary = dir.join("summary.csv");
-    read_table(
-        &summary,
-        &["point", "arm", "step", "metric", "mean", "sd"],
-        |c| {
+    // Levels from summary.csv; with two or more arms, effects from effects.csv (the
+    // reference arm has none). Both are read the same way, column names aside.
+    let tables = [
+        ("summary.csv", ["mean", "sd"], false),
+        ("effects.csv", ["mean_diff", "sd_diff"], true),
+    ];
+    for (file, [mean, sd], effect) in tables {
+        if effect && l.arms.len() < 2 {
+            continue;
+        }
+        let columns = ["point", "arm", "step", "metric", mean, sd];
+        read_table(&dir.join(file), &columns, |c| {
             if c[2] == last {
-                let key = (find(&l.arms, c[1])?, false, find(&l.metric_names, c[3])?);
+                let key = (find(&l.arms, c[1])?, effect, find(&l.metric_names, c[3])?);
+                if effect && key.0 == reference {
+                    return None;
+                }
                 let at = position(l, reference, key);
                 put(
                     &mut series,
@@ -176,31 +186,7 @@ pub fn series_from_folder(dir: &Path, l: &Layout, reference: usize) -> Result<Ve
                 )?;
             }
             Some(())
-        },
-    )?;
-    if l.arms.len() > 1 {
-        let effects = dir.join("effects.csv");
-        read_table(
-            &effects,
-            &["point", "arm", "step", "metric", "mean_diff", "sd_diff"],
-            |c| {
-                if c[2] == last {
-                    let key = (find(&l.arms, c[1])?, true, find(&l.metric_names, c[3])?);
-                    if key.0 == reference {
-                        return None;
-                    }
-                    let at = position(l, reference, key);
-                    put(
-                        &mut series,
-                        at,
-                        c[0].parse().ok()?,
-                        c[4].parse().ok(),
-                        c[5].parse().ok(),
-                    )?;
-                }
-                Some(())
-            },
-        )?;
+        })?;
     }
     Ok(series)
 }
