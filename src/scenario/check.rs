@@ -67,7 +67,7 @@ pub fn problems(s: &Scenario) -> Vec<String> {
     }
     for a in s.assignments() {
         let spec = params::spec(&a.path, s.steps);
-        if !accepts(spec, &a.value) {
+        if !spec.admits(&a.value) {
             out.push(format!(
                 "`{}`: is `{}`, but it must be {spec}",
                 crate::fmt::escape_controls(&a.text),
@@ -104,7 +104,7 @@ fn section(out: &mut Vec<String>, name: &str, table: &Json, defs: &[KeyDef]) {
             continue;
         }
         if let Some(value) = value
-            && !accepts(spec, &value)
+            && !spec.admits(&value)
         {
             out.push(format!(
                 "`{name}.{}`: is `{}`, but it must be {spec}",
@@ -122,20 +122,6 @@ fn show(v: &crate::scenario::ParamValue) -> String {
         P::Number(x) => x.to_string(),
         P::Bool(b) => b.to_string(),
         P::Text(t) => crate::fmt::escape_controls(t).into_owned(),
-    }
-}
-
-/// Whether `v` lies in `spec`.
-fn accepts(spec: ValueSpec, v: &crate::scenario::ParamValue) -> bool {
-    use crate::scenario::ParamValue as P;
-    match (spec, v) {
-        (ValueSpec::Number(lo, hi), P::Number(x)) => x.is_finite() && (lo..=hi).contains(x),
-        (ValueSpec::Integer(lo, hi), P::Number(x)) => {
-            x.fract() == 0.0 && (lo as f64..=hi as f64).contains(x)
-        }
-        (ValueSpec::Bool, P::Bool(_)) => true,
-        (ValueSpec::Choice(names), P::Text(t)) => names.contains(&t.as_str()),
-        _ => false,
     }
 }
 

@@ -62,6 +62,24 @@ pub enum ValueSpec {
     Choice(&'static [&'static str]),
 }
 
+impl ValueSpec {
+    /// Whether an already-typed value lies in this spec: how a scenario that did not come
+    /// through the loader (a manifest's) is checked against the same ranges.
+    pub fn admits(self, v: &ParamValue) -> bool {
+        match (self, v) {
+            (ValueSpec::Number(lo, hi), ParamValue::Number(x)) => {
+                x.is_finite() && (lo..=hi).contains(x)
+            }
+            (ValueSpec::Integer(lo, hi), ParamValue::Number(x)) => {
+                x.fract() == 0.0 && (lo as f64..=hi as f64).contains(x)
+            }
+            (ValueSpec::Bool, ParamValue::Bool(_)) => true,
+            (ValueSpec::Choice(names), ParamValue::Text(t)) => names.contains(&t.as_str()),
+            _ => false,
+        }
+    }
+}
+
 impl std::fmt::Display for ValueSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
