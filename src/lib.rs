@@ -49,6 +49,7 @@ pub mod scenario;
 pub mod seed;
 pub mod slurm;
 pub mod stats;
+pub mod table;
 pub mod templates;
 
 pub use error::{Error, Result};
