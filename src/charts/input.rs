@@ -1,13 +1,13 @@
-//! Reading an output folder's CSV files and manifest back for drawing.
+//! Reading an output folder's tables (CSV or Parquet) and manifest back for drawing.
 //!
 //! Only the columns the charts need are read, by header name, so extra columns do not matter.
 //! An empty field means "undefined" and becomes NaN, which the charts draw as a gap.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::metrics::catalogue;
+use crate::table::Rows;
 
 /// One row of `summary.csv` (the columns charts use).
 #[derive(Clone, Debug, PartialEq)]
@@ -58,15 +58,6 @@ fn read_table(path: &Path, columns: &[&str]) -> Result<Vec<Vec<String>>> {
 
 /// [`read_table`] with one more column `optional` that may be absent: when present, its field
 /// is appended to every row and the flag is true.
-/// An error opening a CSV file: I/O as I/O, anything else in the csv crate's own words.
-fn open_error(path: &Path, e: csv::Error) -> Error {
-    let text = e.to_string();
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io("read", path, io),
-        _ => bad(path, text),
-    }
-}
-
 fn read_table_with(
     path: &Path,
     columns: &[&str],
@@ -80,47 +71,29 @@ fn read_table_with(
     Ok((rows, has))
 }
 
-/// Calls `f(line, fields)` for every row of `path`, the fields being `columns` in order
-/// (then `optional` when the file has it, as the returned flag says), without holding the
-/// file: a summary of a million steps is read in constant memory.
+/// Calls `f(line, fields)` for every row of the table at `path` (CSV or Parquet), the fields
+/// being `columns` in order (then `optional` when the file has it, as the returned flag
+/// says), without holding the file: a summary of a million steps is read in constant memory.
 fn scan_table(
     path: &Path,
     columns: &[&str],
     optional: Option<&str>,
     mut f: impl FnMut(usize, &[&str]) -> Result<()>,
 ) -> Result<bool> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(path)
-        .map_err(|e| open_error(path, e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(path, e.to_string()))?
-        .clone();
-    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h, i)).collect();
+    let mut reader = Rows::open(path)?;
     let wanted = columns
         .iter()
         .map(|c| {
-            index
-                .get(c)
-                .copied()
+            reader
+                .column(c)
                 .ok_or_else(|| bad(path, format!("missing column `{c}`")))
         })
         .collect::<Result<Vec<_>>>()?;
-    let extra = optional.and_then(|c| index.get(c).copied());
+    let extra = optional.and_then(|c| reader.column(c));
     let wanted: Vec<usize> = wanted.into_iter().chain(extra).collect();
-    let mut record = csv::StringRecord::new();
-    let mut line = 1;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| bad(path, e.to_string()))?
-    {
-        line += 1;
-        let fields: Vec<&str> = wanted
-            .iter()
-            .map(|&i| record.get(i).unwrap_or(""))
-            .collect();
-        f(line, &fields)?;
+    while reader.advance()? {
+        let fields: Vec<&str> = wanted.iter().map(|&i| reader.get(i)).collect();
+        f(reader.line(), &fields)?;
     }
     Ok(extra.is_some())
 }
@@ -245,30 +218,29 @@ pub(crate) struct PointsTable {
 
 /// Reads `points.csv`: a `point` column, then one column per swept parameter.
 pub(crate) fn read_points(path: &Path) -> Result<PointsTable> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| open_error(path, e))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(path, e.to_string()))?
-        .clone();
-    if headers.get(0) != Some("point") || headers.len() < 2 {
+    let mut reader = Rows::open(path)?;
+    let headers = reader.header().to_vec();
+    if headers.first().map(String::as_str) != Some("point") || headers.len() < 2 {
         return Err(bad(
             path,
             "the header must be `point` followed by the swept parameters".to_owned(),
         ));
     }
-    let params: Vec<String> = headers.iter().skip(1).map(str::to_owned).collect();
+    let params: Vec<String> = headers[1..].to_vec();
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad(path, e.to_string()))?;
-        let text = record.get(0).unwrap_or("");
+    while reader.advance()? {
+        let text = reader.get(0);
         let point = text.parse().map_err(|_| {
             bad(
                 path,
-                format!("row {}: `point` is `{text}`, not a point number", i + 2),
+                format!(
+                    "row {}: `point` is `{text}`, not a point number",
+                    reader.line()
+                ),
             )
         })?;
         let values = (1..=params.len())
-            .map(|j| record.get(j).unwrap_or("").to_owned())
+            .map(|j| reader.get(j).to_owned())
             .collect();
         rows.push((point, values));
     }

@@ -40,13 +40,13 @@ use crate::metrics::{PRIMARY, catalogue};
 /// [`Error::Usage`] when `dir` has no `summary.csv` or a file cannot be parsed;
 /// [`Error::Io`] / [`Error::Chart`] when a folder or chart cannot be written.
 pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
-    let summary_path = dir.join("summary.csv");
-    if !summary_path.is_file() {
+    let Some(summary_path) = crate::table::locate(dir, "summary")? else {
         return Err(Error::Usage(format!(
-            "`{}` has no summary.csv; pass an output folder written by `accord run`",
+            "`{}` has no summary.csv or summary.parquet; pass an output folder written by \
+             `accord run`",
             dir.display()
         )));
-    }
+    };
     // Two passes keep memory bounded by what is drawn, not by the steps or points recorded:
     // the first finds the steps, the second keeps the drawn steps of point 0 and the final
     // step of every point (what the sweep charts show).
@@ -119,8 +119,7 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
         &summary, &arms, &metrics, &meta, &x_label, &charts, format,
     )?);
 
-    let effects_path = dir.join("effects.csv");
-    if effects_path.is_file() {
+    if let Some(effects_path) = crate::table::locate(dir, "effects")? {
         let rows = input::read_effects(&effects_path)?;
         written.extend(effects::forest(
             &rows,
@@ -134,8 +133,7 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
 
     // Sweep charts need the parameter values; without points.csv there is nothing to put on
     // their axes, so a folder that lost it still gets every other chart.
-    let points_path = dir.join("points.csv");
-    if is_sweep && points_path.is_file() {
+    if is_sweep && let Some(points_path) = crate::table::locate(dir, "points")? {
         let table = input::read_points(&points_path)?;
         let arms = input::ordered(all_rows.iter().map(|r| r.arm.as_str()));
         written.extend(sweep::draw(

@@ -32,14 +32,12 @@ struct Record {
 }
 
 fn read(path: &Path) -> Result<Vec<Record>> {
-    let bad = |e: csv::Error| Error::Usage(format!("cannot parse `{}`: {e}", path.display()));
-    let mut r = csv::Reader::from_path(path).map_err(bad)?;
-    let num = |s: Option<&str>| s.and_then(|s| s.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    let mut r = crate::table::Rows::open(path)?;
     let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(bad)?;
-        let text = |i: usize| rec.get(i).unwrap_or("").to_owned();
-        if !rec.get(4).unwrap_or("").is_empty() {
+    while r.advance()? {
+        let text = |i: usize| r.get(i).to_owned();
+        if !r.get(4).is_empty() {
             continue; // S2 rows are not drawn
         }
         out.push(Record {
@@ -48,9 +46,9 @@ fn read(path: &Path) -> Result<Vec<Record>> {
             metric: text(2),
             param: text(3),
             index: text(6),
-            estimate: clip(num(rec.get(7))),
-            lo: clip(num(rec.get(8))),
-            hi: clip(num(rec.get(9))),
+            estimate: clip(num(r.get(7))),
+            lo: clip(num(r.get(8))),
+            hi: clip(num(r.get(9))),
         });
     }
     Ok(out)
@@ -58,10 +56,9 @@ fn read(path: &Path) -> Result<Vec<Record>> {
 
 /// Draws the sensitivity charts of `dir` into `dir/charts/` when it has `sensitivity.csv`.
 pub fn draw_sensitivity(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
-    let path = dir.join(crate::output::sensitivity::SENSITIVITY);
-    if !path.is_file() {
+    let Some(path) = crate::table::locate(dir, crate::output::sensitivity::SENSITIVITY)? else {
         return Ok(Vec::new());
-    }
+    };
     let rows = read(&path)?;
     let meta = read_meta(dir);
     let charts = dir.join("charts");

@@ -9,6 +9,7 @@ use crate::experiment::{EffectSteps, Shard};
 use crate::model::StatesMode;
 use crate::output::RunsTable;
 use crate::scenario::limits::MAX_RUNS;
+use crate::table::TableFormat;
 
 /// More worker threads than any machine accord runs on has cores: starting tens of
 /// thousands of threads takes minutes and gains nothing.
@@ -44,6 +45,10 @@ pub struct RunArgs {
     /// every mode).
     #[arg(long, value_enum, default_value_t = RunsTable::All)]
     pub runs_table: RunsTable,
+    /// File format of every table: csv, or parquet (typed columns, exact floats; default:
+    /// the scenario's `[experiment] table_format`, else csv).
+    #[arg(long, value_enum)]
+    pub table_format: Option<TableFormat>,
     /// No progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -113,6 +118,10 @@ pub struct MergeArgs {
     /// every mode).
     #[arg(long, value_enum, default_value_t = RunsTable::All)]
     pub runs_table: RunsTable,
+    /// File format of every table: csv, or parquet (typed columns, exact floats; default:
+    /// the scenario's `[experiment] table_format`, else csv).
+    #[arg(long, value_enum)]
+    pub table_format: Option<TableFormat>,
 }
 
 /// Arguments of `accord slurm`.

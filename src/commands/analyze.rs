@@ -17,7 +17,8 @@ use crate::output::{self, sensitivity};
 /// input (the sensitivity error says why, or the robustness one when thresholds were given).
 pub fn run(dir: &Path, satisfice: &[Satisfice]) -> Result<()> {
     let sensitivity = sensitivity::analyze_folder(dir);
-    let robustness = output::write_robustness(dir, satisfice);
+    let format = output::replay::read_manifest(dir).map(|m| m.table_format);
+    let robustness = format.and_then(|f| output::write_robustness(dir, f, satisfice));
     let (sensitivity, robustness) = match (sensitivity, robustness) {
         (Err(e), Err(r)) => return Err(if satisfice.is_empty() { e } else { r }),
         // Thresholds the user asked for must not be dropped silently.
@@ -33,8 +34,8 @@ pub fn run(dir: &Path, satisfice: &[Satisfice]) -> Result<()> {
             dir.join("charts").display()
         )?;
     }
-    if robustness.is_some() {
-        outln!("wrote {}", dir.join("robustness.csv").display())?;
+    if let Some(path) = robustness {
+        outln!("wrote {}", path.display())?;
     }
     outln!("wrote {}", super::report::refresh(dir)?.display())?;
     Ok(())

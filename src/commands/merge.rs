@@ -3,7 +3,7 @@
 //! The shards are checked to be one ensemble split N ways (same engine, scenario, inputs,
 //! seed, runs and states; every shard 0..N present exactly once and complete) before anything
 //! is written; then the output folder is written by the same function as `accord run`'s, from
-//! the shards' raw values read back in run order, so every CSV is byte-identical to a run on
+//! the shards' raw values read back in run order, so every table is byte-identical to a run on
 //! one machine.
 
 use crate::atomic;
@@ -29,11 +29,15 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         .map(|(_, m)| m.started_at.clone())
         .min()
         .unwrap_or_default();
+    let format = args
+        .table_format
+        .unwrap_or(first.scenario.experiment.table_format);
     let m = output::manifest_for(
         first,
         provenance::command_without_threads(std::env::args()),
         started_at,
         args.runs_table,
+        format,
     );
     let staged = atomic::StagedDir::create(&args.out, args.force)?;
     let results = output::write_folder(
@@ -55,7 +59,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             &first.scenario,
         )
     )?;
-    outln!("{}", args.runs_table.describe())?;
+    outln!("{}", args.runs_table.describe(format))?;
     outln!(
         "merged {} shards ({} runs per arm): {}",
         stores.len(),

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use std::io::Write as _;
 
 use crate::output::RunsTable;
-use crate::output::replay::{Replay, arm_index, compare, read_manifest, replay};
+use crate::output::replay::{Replay, arm_index, compare, read_manifest, replay, run_rows};
 
 /// Runs `accord replay`: prints the replayed rows (with the header) on stdout, then checks
 /// them against `<dir>/timeseries.csv`.
@@ -29,19 +29,22 @@ pub fn run(dir: &Path, arm: &str, run: u32, point: u32) -> Result<()> {
         let last = r.rows.pop();
         r.rows = last.into_iter().collect();
     }
-    let ts_path = dir.join("timeseries.csv");
-    let timeseries = std::fs::read_to_string(&ts_path).map_err(|source| Error::Unreadable {
-        path: ts_path.clone(),
-        source,
-        hint: String::new(),
-    })?;
+    let ts_path = dir.join(m.table_format.file_name("timeseries"));
+    if !ts_path.is_file() {
+        return Err(Error::InputFile {
+            path: ts_path,
+            problem: "is missing, though the manifest says the folder has per-run rows".to_string(),
+        });
+    }
     let arm_name = &m.scenario.arms[arm_index(&m.scenario, arm)?].name;
+    let point = m.scenario.sweep.as_ref().map(|_| point);
+    let timeseries = run_rows(&ts_path, arm_name, run, point)?;
     compare(
         &r,
         &timeseries,
         arm_name,
         run,
-        m.scenario.sweep.as_ref().map(|_| point),
+        point,
         (&m.accord_version, env!("CARGO_PKG_VERSION")),
     )
 }

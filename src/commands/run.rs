@@ -173,11 +173,15 @@ pub fn run(args: &RunArgs) -> Result<()> {
     writing.store(true, Ordering::Relaxed);
     let set = ChunkSet::open(&[(partial.clone(), plan.clone())])?.stop_on(Arc::clone(&stop));
     let staged = atomic::StagedDir::create(&out, args.force)?;
+    let format = args
+        .table_format
+        .unwrap_or(scenario.experiment.table_format);
     let m = output::manifest_for(
         &plan,
         plan.command.clone(),
         plan.started_at.clone(),
         args.runs_table,
+        format,
     );
     let results =
         match output::write_folder(staged.path(), &set, &scenario, &m, args.effects.all_steps()) {
@@ -202,7 +206,7 @@ pub fn run(args: &RunArgs) -> Result<()> {
             &scenario,
         )
     )?;
-    outln!("{}", args.runs_table.describe())?;
+    outln!("{}", args.runs_table.describe(format))?;
     outln!("output: {}", final_path.display())?;
     Ok(())
 }

@@ -24,6 +24,7 @@ fn scenario(stances: &[&[f64]]) -> Scenario {
             runs: 1,
             seed: 1,
             reference: 0,
+            table_format: Default::default(),
         },
         arms: vec![Arm {
             name: "baseline".into(),

@@ -120,44 +120,38 @@ type PointRow = (u32, Vec<String>);
 
 /// `points.csv`: the swept parameters and every point's values as text.
 fn read_points(dir: &Path) -> Result<(Vec<String>, Vec<PointRow>)> {
-    let path = dir.join("points.csv");
+    let Some(path) = crate::table::locate(dir, "points")? else {
+        return Err(Error::InputFile {
+            path: dir.join("points.csv"),
+            problem: "does not exist: the folder holds no sweep, and scenario discovery needs one \
+                      with at least one continuous parameter (`[sweep] method = \
+                      \"latin_hypercube\"`, or a grid over numbers)"
+                .to_owned(),
+        });
+    };
     let bad = |problem: String| Error::InputFile {
         path: path.clone(),
         problem,
     };
-    let mut reader = match csv::Reader::from_path(&path) {
-        Ok(r) => r,
-        Err(e) => {
-            return Err(match e.kind() {
-                csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => bad(
-                    "does not exist: the folder holds no sweep, and scenario discovery needs one \
-                     with at least one continuous parameter (`[sweep] method = \
-                     \"latin_hypercube\"`, or a grid over numbers)"
-                        .to_owned(),
-                ),
-                _ => bad(format!("cannot be read: {e}")),
-            });
-        }
-    };
-    let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
-    if headers.get(0) != Some("point") || headers.len() < 2 {
+    let mut reader = crate::table::Rows::open(&path)?;
+    let headers = reader.header().to_vec();
+    if headers.first().map(String::as_str) != Some("point") || headers.len() < 2 {
         return Err(bad(
             "must start with `point` followed by the swept parameters".to_owned(),
         ));
     }
-    let params: Vec<String> = headers.iter().skip(1).map(str::to_owned).collect();
+    let params: Vec<String> = headers[1..].to_vec();
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad(e.to_string()))?;
-        let text = record.get(0).unwrap_or("");
+    while reader.advance()? {
+        let text = reader.get(0);
         let point = text.parse().map_err(|_| {
             bad(format!(
                 "row {}: `point` is `{text}`, not a point number",
-                i + 2
+                reader.line()
             ))
         })?;
         let values = (1..=params.len())
-            .map(|j| record.get(j).unwrap_or("").to_owned())
+            .map(|j| reader.get(j).to_owned())
             .collect();
         rows.push((point, values));
     }
@@ -423,7 +417,7 @@ mod tests {
         let mut q = query(Threshold::Below(3.0));
         q.effect = true;
         let err = discover(dir.path(), &q).unwrap_err().to_string();
-        assert!(err.contains("effects.csv` does not exist; pass an output folder written by `accord run` or `accord merge` with two or more arms"), "{err}");
+        assert!(err.contains("effects.csv` does not exist (nor `effects.parquet`); pass an output folder written by `accord run` or `accord merge` with two or more arms"), "{err}");
         std::fs::write(
             dir.path().join("points.csv"),
             "point,flag\n0,true\n1,false\n",

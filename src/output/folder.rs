@@ -20,7 +20,7 @@ pub struct Results {
     pub effects: Vec<EffectRow>,
 }
 
-/// Writes every CSV, `manifest.json` and the representative states of `src`'s ensemble of
+/// Writes every table, `manifest.json` and the representative states of `src`'s ensemble of
 /// `scenario` into `dir` (a staged folder), everything the charts are drawn from. `m.states`
 /// says whether `states.csv` is written; `all_steps` selects `--effects all`.
 pub fn write_folder(
@@ -31,12 +31,17 @@ pub fn write_folder(
     all_steps: bool,
 ) -> Result<Results> {
     let layout = src.layout();
+    let format = m.tables.format;
+    let mut m = m.clone();
+    let mut written = std::collections::BTreeMap::new();
+    let mut record = |stem: &str, columns| {
+        written.insert(stem.to_owned(), columns);
+    };
     // The summary is streamed to its file; only the final step's rows (the end-of-run table)
     // are kept, so memory does not grow with the recorded steps.
     let last = layout.steps.last().copied();
     let mut summary = Vec::new();
-    let summary_path = dir.join("summary.csv");
-    let mut writer = tables::SummaryWriter::create(&summary_path, &layout)?;
+    let mut writer = tables::SummaryWriter::create(dir, format, &layout)?;
     experiment::summarize_each(src, |row| {
         writer.write(&row)?;
         if Some(row.step) == last {
@@ -45,29 +50,42 @@ pub fn write_folder(
         Ok(())
     })?;
     writer.finish()?;
+    record("summary", tables::summary_columns(&layout));
     let effects = experiment::paired_effects(src, scenario.experiment.reference, all_steps)?;
     let mode = tables::RunsTable::from_name(&m.runs_table);
-    tables::write_runs_table(&dir.join("timeseries.csv"), src, mode)?;
+    tables::write_runs_table(dir, format, src, mode)?;
+    if mode != tables::RunsTable::None {
+        record("timeseries", tables::timeseries_columns(&layout));
+    }
     if layout.arms.len() > 1 {
-        tables::write_effects(&dir.join("effects.csv"), &layout, &effects)?;
+        tables::write_effects(dir, format, &layout, &effects)?;
+        record("effects", tables::effects_columns());
     }
     if m.states != "none" {
-        tables::write_states(&dir.join("states.csv"), src, &scenario.dimensions)?;
+        tables::write_states(dir, format, src, &scenario.dimensions)?;
+        record(
+            "states",
+            tables::states_columns(&layout, &scenario.dimensions),
+        );
     }
     if let Some(sweep) = &scenario.sweep {
-        tables::write_points(&dir.join("points.csv"), sweep)?;
+        tables::write_points(dir, format, sweep)?;
+        record("points", tables::points_columns(sweep));
         if layout.arms.len() > 1 {
-            // From the summary.csv just written, as `accord analyze` computes it later.
-            super::robustness::write_robustness(dir, &[])?;
+            // From the summary just written, as `accord analyze` computes it later.
+            super::robustness::write_robustness(dir, format, &[])?;
+            record("robustness", super::robustness::columns());
         }
     }
     if sensitivity::has_sensitivity(scenario) {
         let reference = scenario.experiment.reference;
         let series = sensitivity::series_from_rows(&layout, reference, &summary, &effects);
-        let path = dir.join(sensitivity::SENSITIVITY);
-        sensitivity::write_sensitivity(&path, scenario, &layout, &series)?;
+        let path = dir.join(format.file_name(sensitivity::SENSITIVITY));
+        sensitivity::write_sensitivity(&path, format, scenario, &layout, &series)?;
+        record(sensitivity::SENSITIVITY, sensitivity::columns());
     }
-    manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), m)?;
+    m.tables.columns = written;
+    manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), &m)?;
     // With a sweep, representative states are those of sweep point 0.
     representative::write_representative_states(dir, &scenario.at_point(0))?;
     Ok(Results { summary, effects })

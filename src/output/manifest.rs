@@ -4,6 +4,7 @@
 //! re-simulated without the original files; input hashes ([`Provenance`]) tell whether those
 //! files changed.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::experiment::store::StoreManifest;
 use crate::provenance::{Provenance, now_rfc3339};
 use crate::scenario::Scenario;
+use crate::table::{Column, SCHEMA_VERSION, TableFormat};
 
 /// The manifest of one output folder.
 #[derive(Clone, Debug, Serialize)]
@@ -28,6 +30,8 @@ pub struct Manifest {
     pub states: String,
     /// Which per-run rows `timeseries.csv` holds: `all`, `final` or `none` (`--runs-table`).
     pub runs_table: String,
+    /// The tables' format and schema: what a reader in another language can rely on.
+    pub tables: Tables,
     /// The command line, without thread settings.
     pub command: Vec<String>,
     /// Start time, RFC 3339 UTC.
@@ -36,6 +40,28 @@ pub struct Manifest {
     pub finished_at: String,
     /// The resolved scenario, arms included.
     pub scenario: Scenario,
+}
+
+/// The format, schema version and columns of an output folder's tables.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tables {
+    /// `csv` or `parquet` (`--table-format`).
+    pub format: TableFormat,
+    /// [`SCHEMA_VERSION`]: bumped whenever a column is renamed, retyped or removed.
+    pub schema_version: u32,
+    /// Each table written (by its name without extension) and its columns in order.
+    pub columns: BTreeMap<String, Vec<Column>>,
+}
+
+impl Tables {
+    /// No tables yet, in `format`; the folder writer adds each as it writes it.
+    pub fn new(format: TableFormat) -> Tables {
+        Tables {
+            format,
+            schema_version: SCHEMA_VERSION,
+            columns: BTreeMap::new(),
+        }
+    }
 }
 
 /// Writes the manifest as pretty JSON.
@@ -52,6 +78,7 @@ pub fn manifest_for(
     command: Vec<String>,
     started_at: String,
     runs_table: super::RunsTable,
+    format: TableFormat,
 ) -> Manifest {
     Manifest {
         provenance: s.provenance.clone(),
@@ -59,6 +86,7 @@ pub fn manifest_for(
         points: s.scenario.sweep.as_ref().map(|w| w.points.len()),
         states: s.states.clone(),
         runs_table: runs_table.name().to_string(),
+        tables: Tables::new(format),
         command,
         started_at,
         finished_at: now_rfc3339(),

@@ -54,7 +54,7 @@ fn bad(path: &Path, problem: String) -> Error {
 /// [`Error::InputFile`] when the folder has no `summary.csv`, or one without a `point`
 /// column (not a sweep) or with a malformed row.
 pub fn final_means(dir: &Path) -> Result<PointOutcomes> {
-    read(&dir.join("summary.csv"), "mean", false)
+    read(dir, "summary", "mean", false)
 }
 
 /// Each arm's final-step mean paired effect (arm − reference) on every metric at every
@@ -64,35 +64,30 @@ pub fn final_means(dir: &Path) -> Result<PointOutcomes> {
 ///
 /// As [`final_means`]; a folder with one arm has no `effects.csv`.
 pub fn final_effects(dir: &Path) -> Result<PointOutcomes> {
-    read(&dir.join("effects.csv"), "mean_diff", true)
+    read(dir, "effects", "mean_diff", true)
 }
 
-fn read(path: &Path, value_column: &str, effects: bool) -> Result<PointOutcomes> {
+fn read(dir: &Path, stem: &str, value_column: &str, effects: bool) -> Result<PointOutcomes> {
+    let Some(found) = crate::table::locate(dir, stem)? else {
+        return Err(bad(
+            &dir.join(format!("{stem}.csv")),
+            format!(
+                "does not exist (nor `{stem}.parquet`); pass an output folder written by \
+                 `accord run` or `accord merge`{}",
+                if effects {
+                    " with two or more arms"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    };
+    let path = found.as_path();
     let file = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut reader = match csv::ReaderBuilder::new().from_path(path) {
-        Ok(r) => r,
-        Err(e) => {
-            let why = match e.kind() {
-                csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::NotFound => format!(
-                    "does not exist; pass an output folder written by `accord run` or `accord \
-                     merge`{}",
-                    if effects {
-                        " with two or more arms"
-                    } else {
-                        ""
-                    }
-                ),
-                _ => format!("cannot be read: {e}"),
-            };
-            return Err(bad(path, why));
-        }
-    };
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(path, e.to_string()))?
-        .clone();
+    let mut reader = crate::table::Rows::open(path)?;
+    let headers = reader.header().to_vec();
     let column = |name: &str| headers.iter().position(|h| h == name);
     let Some(point_col) = column("point") else {
         return Err(bad(
@@ -115,14 +110,9 @@ fn read(path: &Path, value_column: &str, effects: bool) -> Result<PointOutcomes>
     // grown as rows arrive: 8 bytes a cell, whatever the table's length.
     let mut values: Vec<Vec<Vec<f64>>> = Vec::new();
     let mut present: Vec<bool> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut line = 1usize;
-    while reader
-        .read_record(&mut record)
-        .map_err(|e| bad(path, e.to_string()))?
-    {
-        line += 1;
-        let field = |i: usize| record.get(i).unwrap_or("");
+    while reader.advance()? {
+        let line = reader.line();
+        let field = |i: usize| reader.get(i);
         let whole = |name: &str, text: &str| {
             text.parse::<u32>().map_err(|_| {
                 bad(

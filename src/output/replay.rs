@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::experiment;
 use crate::output;
 use crate::scenario::Scenario;
+use crate::table::{SCHEMA_VERSION, TableFormat};
 
 /// What `accord replay` needs from `manifest.json`.
 #[derive(Clone, Debug)]
@@ -21,6 +22,8 @@ pub struct ManifestInfo {
     pub scenario: Scenario,
     /// Which per-run rows the folder's `timeseries.csv` holds.
     pub runs_table: output::RunsTable,
+    /// The format of the folder's tables (CSV for manifests older than Parquet output).
+    pub table_format: TableFormat,
 }
 
 /// The result of a replay: the rows it produced and the header they go under.
@@ -100,12 +103,32 @@ pub fn parse_manifest(text: &str, path: &Path) -> Result<ManifestInfo> {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("all"),
     );
+    let tables = value.get("tables");
+    let table_format = match tables
+        .and_then(|t| t.get("format"))
+        .map(|f| f.as_str().and_then(TableFormat::from_name))
+    {
+        None => TableFormat::Csv,
+        Some(Some(f)) => f,
+        Some(None) => return Err(bad("`tables.format` is not `csv` or `parquet`")),
+    };
+    if let Some(v) = tables
+        .and_then(|t| t.get("schema_version"))
+        .and_then(serde_json::Value::as_u64)
+        && v > u64::from(SCHEMA_VERSION)
+    {
+        return Err(bad(&format!(
+            "its tables follow schema {v}, newer than this accord's {SCHEMA_VERSION}; read the \
+             folder with the accord that wrote it ({accord_version}) or a newer one"
+        )));
+    }
     Ok(ManifestInfo {
         accord_version,
         seed,
         runs,
         scenario,
         runs_table,
+        table_format,
     })
 }
 
@@ -160,6 +183,37 @@ pub fn replay(m: &ManifestInfo, arm: &str, run: u32, point: u32) -> Result<Repla
         header,
         rows: lines.collect(),
     })
+}
+
+/// The header and the rows of run `run` of arm `arm_name` (at sweep point `point` when the
+/// folder has a sweep) in the runs table at `path`, as CSV text lines (a Parquet table reads
+/// back as the same text): what [`compare`] checks a replay against. Streamed, so only that
+/// run's rows are held, however long the table.
+///
+/// # Errors
+///
+/// As [`crate::table::Rows::open`] and [`crate::table::Rows::advance`].
+pub fn run_rows(path: &Path, arm_name: &str, run: u32, point: Option<u32>) -> Result<String> {
+    let mut rows = crate::table::Rows::open(path)?;
+    let mut text = rows.header().join(",");
+    text.push('\n');
+    let offset = usize::from(point.is_some());
+    let (run_text, point_text) = (run.to_string(), point.map(|p| p.to_string()));
+    while rows.advance()? {
+        let wanted = point_text.as_deref().is_none_or(|p| rows.get(0) == p)
+            && rows.get(offset) == arm_name
+            && rows.get(offset + 1) == run_text;
+        if wanted {
+            for i in 0..rows.len() {
+                if i > 0 {
+                    text.push(',');
+                }
+                text.push_str(rows.get(i));
+            }
+            text.push('\n');
+        }
+    }
+    Ok(text)
 }
 
 /// Compares a replay with run `run` of arm `arm_name`'s rows in `timeseries` (the file's

@@ -1,4 +1,4 @@
-//! `robustness.csv`: how each arm fares across a sweep's points, per metric (see
+//! The robustness table (`robustness.csv` or `.parquet`): how each arm fares across a sweep's points, per metric (see
 //! [`crate::analysis::robustness`] for the definitions). Written by `run` and `merge` for
 //! every sweep with two or more arms, and again by `accord analyze` with `--satisfice`
 //! thresholds; always computed from the folder's `summary.csv`, so both give the same bytes.
@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use super::outcomes::{PointOutcomes, final_means};
 use crate::analysis::robustness::{self, Satisfice, orientation, orientation_cell};
 use crate::error::{Error, Result};
-use crate::fmt::{fmt_f64, fmt_opt};
+use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 
-/// The file name in an output folder.
-pub const ROBUSTNESS: &str = "robustness.csv";
+/// The table's name in an output folder (`robustness.csv` or `robustness.parquet`).
+pub const ROBUSTNESS: &str = "robustness";
 
-/// The header of `robustness.csv`.
+/// The header of the table.
 pub const HEADER: [&str; 13] = [
     "metric",
     "arm",
@@ -30,31 +30,76 @@ pub const HEADER: [&str; 13] = [
     "share_satisficing",
 ];
 
-/// Computes `robustness.csv` from `<out_dir>/summary.csv` and writes it into `out_dir`
-/// (atomically: a reader never sees half a table). `satisfice` adds the share of points
-/// satisfying each threshold to its metric's rows; at most one threshold per metric.
+/// The table's columns ([`HEADER`] typed).
+pub fn columns() -> Vec<Column> {
+    HEADER
+        .iter()
+        .map(|&name| {
+            let kind = match name {
+                "metric" | "arm" | "orientation" | "satisfice" => Kind::Text,
+                "points" => Kind::Int,
+                _ => Kind::Float,
+            };
+            column(name, kind)
+        })
+        .collect()
+}
+
+/// Computes the robustness table from `<out_dir>`'s summary and writes it into `out_dir` in
+/// `format` (atomically: a reader never sees half a table). `satisfice` adds the share of
+/// points satisfying each threshold to its metric's rows; at most one threshold per metric.
 /// Returns the file written.
 ///
 /// # Errors
 ///
 /// [`Error::InputFile`] for a folder that is not a sweep with two or more arms (or whose
-/// `summary.csv` is malformed); [`Error::Usage`] for a threshold on a metric the folder does
-/// not have, or two on one metric.
-pub fn write_robustness(out_dir: &Path, satisfice: &[Satisfice]) -> Result<PathBuf> {
+/// summary is malformed); [`Error::Usage`] for a threshold on a metric the folder does not
+/// have, or two on one metric.
+pub fn write_robustness(
+    out_dir: &Path,
+    format: TableFormat,
+    satisfice: &[Satisfice],
+) -> Result<PathBuf> {
     let outcomes = final_means(out_dir)?;
-    let text = robustness_csv(&outcomes, satisfice)?;
-    let path = out_dir.join(ROBUSTNESS);
-    crate::atomic::write_file(&path, text.as_bytes())?;
+    check(&outcomes, satisfice)?;
+    let path = out_dir.join(format.file_name(ROBUSTNESS));
+    let tmp = out_dir.join(format!(".{}.partial", format.file_name(ROBUSTNESS)));
+    let mut w = TableWriter::create_at(&tmp, format, columns())?;
+    for (metric, values) in outcomes.metrics.iter().zip(&outcomes.values) {
+        let threshold = satisfice.iter().find(|s| &s.metric == metric);
+        let rows = robustness::robustness(
+            metric,
+            orientation(metric),
+            &outcomes.arms,
+            values,
+            threshold,
+        );
+        for r in rows {
+            let satisfice = r.satisfice.map_or_else(String::new, |s| s.to_string());
+            w.row(&[
+                Cell::Text(&r.metric),
+                Cell::Text(&r.arm),
+                Cell::Text(orientation_cell(r.orientation)),
+                Cell::int(r.points),
+                Cell::float(r.mean),
+                Cell::float(r.p10),
+                Cell::float(r.p50),
+                Cell::float(r.p90),
+                Cell::Float(r.max_regret),
+                Cell::Float(r.p90_regret),
+                Cell::Float(r.share_best),
+                Cell::Text(&satisfice),
+                Cell::Float(r.share_satisficing),
+            ])?;
+        }
+    }
+    w.finish()?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))?;
     Ok(path)
 }
 
-/// The text of `robustness.csv` for these outcomes: rows by metric (the table's order), then
-/// arm (scenario order).
-///
-/// # Errors
-///
-/// As [`write_robustness`].
-pub fn robustness_csv(outcomes: &PointOutcomes, satisfice: &[Satisfice]) -> Result<String> {
+/// Refuses outcomes of fewer than two arms, and thresholds on unknown metrics or two on one.
+fn check(outcomes: &PointOutcomes, satisfice: &[Satisfice]) -> Result<()> {
     if outcomes.arms.len() < 2 {
         return Err(Error::InputFile {
             path: outcomes.path.clone(),
@@ -79,44 +124,7 @@ pub fn robustness_csv(outcomes: &PointOutcomes, satisfice: &[Satisfice]) -> Resu
             )));
         }
     }
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let err = |e: csv::Error| Error::io("write", ROBUSTNESS, std::io::Error::other(e));
-    w.write_record(HEADER).map_err(err)?;
-    for (metric, values) in outcomes.metrics.iter().zip(&outcomes.values) {
-        let threshold = satisfice.iter().find(|s| &s.metric == metric);
-        let rows = robustness::robustness(
-            metric,
-            orientation(metric),
-            &outcomes.arms,
-            values,
-            threshold,
-        );
-        for r in rows {
-            w.write_record([
-                r.metric,
-                r.arm,
-                orientation_cell(r.orientation).to_owned(),
-                r.points.to_string(),
-                fmt_f64(r.mean),
-                fmt_f64(r.p10),
-                fmt_f64(r.p50),
-                fmt_f64(r.p90),
-                fmt_opt(r.max_regret),
-                fmt_opt(r.p90_regret),
-                fmt_opt(r.share_best),
-                r.satisfice.map_or_else(String::new, |s| s.to_string()),
-                fmt_opt(r.share_satisficing),
-            ])
-            .map_err(err)?;
-        }
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::io("write", ROBUSTNESS, std::io::Error::other(e.to_string())))?;
-    String::from_utf8(bytes)
-        .map_err(|e| Error::io("write", ROBUSTNESS, std::io::Error::other(e.to_string())))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -141,7 +149,7 @@ mod tests {
     fn writes_one_row_per_metric_and_arm() {
         let dir = folder();
         let s: Satisfice = "fragmentation<=0.3".parse().unwrap();
-        let path = write_robustness(dir.path(), &[s]).unwrap();
+        let path = write_robustness(dir.path(), TableFormat::Csv, &[s]).unwrap();
         let text = std::fs::read_to_string(path).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], HEADER.join(","));
@@ -161,7 +169,7 @@ mod tests {
     fn thresholds_must_name_a_metric_once() {
         let dir = folder();
         let unknown: Satisfice = "frag<=0.3".parse().unwrap();
-        let err = write_robustness(dir.path(), &[unknown])
+        let err = write_robustness(dir.path(), TableFormat::Csv, &[unknown])
             .unwrap_err()
             .to_string();
         assert!(
@@ -170,13 +178,13 @@ mod tests {
         );
         let a: Satisfice = "clusters<=1".parse().unwrap();
         let b: Satisfice = "clusters>=2".parse().unwrap();
-        let err = write_robustness(dir.path(), &[a, b])
+        let err = write_robustness(dir.path(), TableFormat::Csv, &[a, b])
             .unwrap_err()
             .to_string();
         assert!(
             err.contains("already has the threshold `clusters<=1`"),
             "{err}"
         );
-        assert!(!dir.path().join(ROBUSTNESS).exists());
+        assert!(!dir.path().join("robustness.csv").exists());
     }
 }

@@ -1,11 +1,12 @@
-//! `sensitivity.csv`: Sobol' indices or Morris statistics of every outcome of a `sobol` or
+//! The sensitivity table (`sensitivity.csv` or `.parquet`): Sobol' indices or Morris statistics of every outcome of a `sobol` or
 //! `morris` sweep, written by `run` and `merge` and recomputed by `accord analyze`.
 //!
 //! The outcome of a design point is the mean over its runs at the final recorded step: for
 //! every arm its mean level of every metric (`outcome = level`), and for every arm but the
 //! reference its mean paired effect on every metric (`outcome = effect`). The means are taken
 //! as `summary.csv` and `effects.csv` write them (10 decimals), whether they come from memory
-//! (`run`, `merge`) or from those files (`analyze`), so both give the same bytes.
+//! (`run`, `merge`) or from those files (`analyze`; a Parquet table reads back as the same
+//! text), so both give the same values in either format.
 //!
 //! Columns: `arm,outcome,metric,param,param2,method,index,estimate,ci95_lo,ci95_hi,conf95,
 //! noise_share,note`. `index` is `S1`, `ST`, `S2` (its second parameter in `param2`), `mu`,
@@ -29,9 +30,41 @@ use crate::experiment::{EffectRow, Layout, SummaryRow};
 use crate::fmt::fmt_f64;
 use crate::scenario::sweep::morris_delta;
 use crate::scenario::{ParamValue, Scenario, SweepMethod};
+use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 
-/// The file's name in an output folder.
-pub const SENSITIVITY: &str = "sensitivity.csv";
+/// The table's name in an output folder (`sensitivity.csv` or `sensitivity.parquet`).
+pub const SENSITIVITY: &str = "sensitivity";
+
+/// The header of the table.
+const HEADER: [&str; 13] = [
+    "arm",
+    "outcome",
+    "metric",
+    "param",
+    "param2",
+    "method",
+    "index",
+    "estimate",
+    "ci95_lo",
+    "ci95_hi",
+    "conf95",
+    "noise_share",
+    "note",
+];
+
+/// The table's columns ([`HEADER`] typed): estimates and intervals are floats, the rest text.
+pub fn columns() -> Vec<Column> {
+    HEADER
+        .iter()
+        .map(|&name| {
+            let float = matches!(
+                name,
+                "estimate" | "ci95_lo" | "ci95_hi" | "conf95" | "noise_share"
+            );
+            column(name, if float { Kind::Float } else { Kind::Text })
+        })
+        .collect()
+}
 
 /// The per-point outcome of one (arm, outcome, metric).
 #[derive(Clone, Debug, PartialEq)]
@@ -162,15 +195,15 @@ pub fn series_from_folder(dir: &Path, l: &Layout, reference: usize) -> Result<Ve
     // Levels from summary.csv; with two or more arms, effects from effects.csv (the
     // reference arm has none). Both are read the same way, column names aside.
     let tables = [
-        ("summary.csv", ["mean", "sd"], false),
-        ("effects.csv", ["mean_diff", "sd_diff"], true),
+        ("summary", ["mean", "sd"], false),
+        ("effects", ["mean_diff", "sd_diff"], true),
     ];
-    for (file, [mean, sd], effect) in tables {
+    for (stem, [mean, sd], effect) in tables {
         if effect && l.arms.len() < 2 {
             continue;
         }
         let columns = ["point", "arm", "step", "metric", mean, sd];
-        read_table(&dir.join(file), &columns, |c| {
+        read_table(&crate::table::require(dir, stem)?, &columns, |c| {
             if c[2] == last {
                 let key = (find(&l.arms, c[1])?, effect, find(&l.metric_names, c[3])?);
                 if effect && key.0 == reference {
@@ -195,46 +228,23 @@ fn find(names: &[String], name: &str) -> Option<usize> {
     names.iter().position(|n| n == name)
 }
 
-/// Streams the named columns of every row of the CSV at `path` to `f`; a row `f` cannot place
-/// is bad input.
+/// Streams the named columns of every row of the table at `path` to `f`; a row `f` cannot
+/// place is bad input.
 fn read_table(
     path: &Path,
     columns: &[&str],
     mut f: impl FnMut(&[&str]) -> Option<()>,
 ) -> Result<()> {
-    let bad = |problem: String| Error::InputFile {
-        path: path.to_path_buf(),
-        problem,
-    };
-    let mut r = csv::Reader::from_path(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
-    let header = r
-        .headers()
-        .map_err(|e| bad(format!("has no header ({e})")))?
-        .clone();
-    let at: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            header
-                .iter()
-                .position(|h| h == *c)
-                .ok_or_else(|| bad(format!("has no `{c}` column")))
+    crate::table::scan(path, columns, |rows, at| {
+        let cells: Vec<&str> = at.iter().map(|&i| rows.get(i)).collect();
+        f(&cells).ok_or_else(|| Error::InputFile {
+            path: path.to_path_buf(),
+            problem: format!(
+                "row {} names an unknown point, arm or metric for this folder's manifest",
+                rows.line()
+            ),
         })
-        .collect::<Result<_>>()?;
-    let mut record = csv::StringRecord::new();
-    let mut line = 1;
-    while r
-        .read_record(&mut record)
-        .map_err(|e| bad(format!("cannot be parsed ({e})")))?
-    {
-        line += 1;
-        let cells: Vec<&str> = at.iter().map(|&i| record.get(i).unwrap_or("")).collect();
-        f(&cells).ok_or_else(|| {
-            bad(format!(
-                "row {line} names an unknown point, arm or metric for this folder's manifest"
-            ))
-        })?;
-    }
-    Ok(())
+    })
 }
 
 /// One row of `sensitivity.csv`.
@@ -334,6 +344,7 @@ fn analyse(
 /// Writes `sensitivity.csv` of `scenario`'s design from `series`; nothing for other sweeps.
 pub fn write_sensitivity(
     path: &Path,
+    format: TableFormat,
     scenario: &Scenario,
     l: &Layout,
     series: &[Series],
@@ -366,50 +377,28 @@ pub fn write_sensitivity(
         .par_iter()
         .map(|s| analyse(s, &sweep.method, &points, seed))
         .collect();
-    let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(std::io::BufWriter::new(file));
-    let err = |e: csv::Error| Error::io("write", path, std::io::Error::other(e));
-    w.write_record([
-        "arm",
-        "outcome",
-        "metric",
-        "param",
-        "param2",
-        "method",
-        "index",
-        "estimate",
-        "ci95_lo",
-        "ci95_hi",
-        "conf95",
-        "noise_share",
-        "note",
-    ])
-    .map_err(err)?;
+    let mut w = TableWriter::create_at(path, format, columns())?;
     for (s, (rows, noise, note)) in series.iter().zip(&analysed) {
         for r in rows {
-            let cell = |x: Option<f64>| x.map_or_else(String::new, fmt_f64);
             let lo = r.value.filter(|_| r.interval);
-            w.write_record([
-                l.arms[s.arm].as_str(),
-                if s.effect { "effect" } else { "level" },
-                l.metric_names[s.metric].as_str(),
-                sweep.params[r.param].as_str(),
-                r.param2.map_or("", |k| sweep.params[k].as_str()),
-                method,
-                r.index,
-                &cell(r.value.map(|e| e.estimate)),
-                &cell(lo.map(|e| e.ci95_lo)),
-                &cell(lo.map(|e| e.ci95_hi)),
-                &cell(lo.map(|e| e.conf95)),
-                &cell(*noise),
-                note,
-            ])
-            .map_err(err)?;
+            w.row(&[
+                Cell::Text(&l.arms[s.arm]),
+                Cell::Text(if s.effect { "effect" } else { "level" }),
+                Cell::Text(&l.metric_names[s.metric]),
+                Cell::Text(&sweep.params[r.param]),
+                Cell::Text(r.param2.map_or("", |k| sweep.params[k].as_str())),
+                Cell::Text(method),
+                Cell::Text(r.index),
+                Cell::Float(r.value.map(|e| e.estimate)),
+                Cell::Float(lo.map(|e| e.ci95_lo)),
+                Cell::Float(lo.map(|e| e.ci95_hi)),
+                Cell::Float(lo.map(|e| e.conf95)),
+                Cell::Float(*noise),
+                Cell::Text(note),
+            ])?;
         }
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+    w.finish()
 }
 
 /// Recomputes `sensitivity.csv` of the output folder `dir` from its manifest, `summary.csv`
@@ -425,9 +414,10 @@ pub fn analyze_folder(dir: &Path) -> Result<PathBuf> {
     }
     let l = Layout::of(&m.scenario, m.runs);
     let series = series_from_folder(dir, &l, m.scenario.experiment.reference)?;
-    let path = dir.join(SENSITIVITY);
-    let tmp = dir.join(format!(".{SENSITIVITY}.partial"));
-    write_sensitivity(&tmp, &m.scenario, &l, &series)?;
+    let format = m.table_format;
+    let path = dir.join(format.file_name(SENSITIVITY));
+    let tmp = dir.join(format!(".{}.partial", format.file_name(SENSITIVITY)));
+    write_sensitivity(&tmp, format, &m.scenario, &l, &series)?;
     std::fs::rename(&tmp, &path).map_err(|e| Error::io("write", &path, e))?;
     Ok(path)
 }

@@ -1,46 +1,66 @@
-//! The CSV tables of an output folder.
+//! The tables of an output folder, each declared once as typed columns (the schema the
+//! manifest records) and written as CSV or Parquet by [`crate::table`].
 
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::experiment::{EffectRow, Layout, RunSource, SummaryRow};
-use crate::fmt::{fmt_f64, fmt_opt};
+use crate::fmt::fmt_f64;
 use crate::scenario::{ParamValue, Sweep};
+use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 
-fn writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
-    Ok(csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(std::io::BufWriter::new(file)))
-}
-
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> Error + '_ {
-    move |e| Error::io("write", path, std::io::Error::other(e))
-}
-
-/// `point,` before the header of a sweep's tables; nothing without a sweep.
-fn point_header(e: &Layout) -> Vec<String> {
+/// `point` before the columns of a sweep's tables; nothing without a sweep.
+fn point_columns(e: &Layout) -> Vec<Column> {
     if e.sweep {
-        vec!["point".to_string()]
+        vec![column("point", Kind::Int)]
     } else {
         Vec::new()
     }
 }
 
-/// `points.csv` of a sweep: `point,<one column per swept parameter, named by its path>`, one
-/// row per point; numbers in the fixed 10-decimal format, booleans and text as written.
-pub fn write_points(path: &Path, sweep: &Sweep) -> Result<()> {
-    let mut w = writer(path)?;
-    let err = csv_err(path);
-    let mut header = vec!["point".to_string()];
-    header.extend(sweep.params.iter().cloned());
-    w.write_record(&header).map_err(&err)?;
-    for (i, point) in sweep.points.iter().enumerate() {
-        let mut row = vec![i.to_string()];
-        row.extend(point.iter().map(|a| param_text(&a.value)));
-        w.write_record(&row).map_err(&err)?;
+/// The type of a swept parameter's column: numbers as floats, booleans as booleans, and
+/// text (or a mix) as text.
+fn param_kind(sweep: &Sweep, param: usize) -> Kind {
+    let values = || sweep.points.iter().filter_map(|p| p.get(param));
+    if values().all(|a| matches!(a.value, ParamValue::Number(_))) {
+        Kind::Float
+    } else if values().all(|a| matches!(a.value, ParamValue::Bool(_))) {
+        Kind::Bool
+    } else {
+        Kind::Text
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+}
+
+/// The columns of `points`: `point`, then one per swept parameter, named by its path.
+pub fn points_columns(sweep: &Sweep) -> Vec<Column> {
+    let mut columns = vec![column("point", Kind::Int)];
+    columns.extend(
+        (0..sweep.params.len()).map(|i| column(sweep.params[i].clone(), param_kind(sweep, i))),
+    );
+    columns
+}
+
+/// `points` of a sweep, one row per point; numbers in the fixed 10-decimal format (CSV) or
+/// as f64 (Parquet), booleans and text as written.
+pub fn write_points(dir: &Path, format: TableFormat, sweep: &Sweep) -> Result<()> {
+    let columns = points_columns(sweep);
+    let kinds: Vec<Kind> = columns.iter().map(|c| c.kind).collect();
+    let mut w = TableWriter::create(dir, "points", format, columns)?;
+    let mut texts: Vec<String> = Vec::new();
+    for (i, point) in sweep.points.iter().enumerate() {
+        texts.clear();
+        texts.extend(point.iter().map(|a| param_text(&a.value)));
+        let mut row = vec![Cell::int(i)];
+        for ((a, text), kind) in point.iter().zip(&texts).zip(&kinds[1..]) {
+            row.push(match (&a.value, kind) {
+                (ParamValue::Number(x), Kind::Float) => Cell::float(*x),
+                (ParamValue::Bool(b), Kind::Bool) => Cell::Bool(*b),
+                _ => Cell::Text(text),
+            });
+        }
+        w.row(&row)?;
+    }
+    w.finish()
 }
 
 /// A parameter value as `points.csv` and the stdout table write it.
@@ -86,57 +106,88 @@ impl RunsTable {
     }
 
     /// What the folder holds, for the end-of-run summary.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self, format: TableFormat) -> String {
+        let file = format.file_name("timeseries");
         match self {
-            RunsTable::All => "timeseries.csv: every recorded step of every run",
+            RunsTable::All => format!("{file}: every recorded step of every run"),
             RunsTable::Final => {
-                "timeseries.csv: the final recorded step of every run (--runs-table final)"
+                format!("{file}: the final recorded step of every run (--runs-table final)")
             }
             RunsTable::None => {
-                "no timeseries.csv (--runs-table none); summary and effects are exact"
+                format!("no {file} (--runs-table none); summary and effects are exact")
             }
         }
     }
 }
 
-/// `timeseries.csv`: `arm,run,seed,step,<metrics…>`, one row per run and recorded step
-/// (with a leading `point` column for a sweep).
-pub fn write_timeseries(path: &Path, src: &(impl RunSource + ?Sized)) -> Result<()> {
-    write_runs_table(path, src, RunsTable::All)
+/// The columns of `timeseries`: `arm,run,seed,step,<metrics…>` (with a leading `point` for a
+/// sweep).
+pub fn timeseries_columns(e: &Layout) -> Vec<Column> {
+    let mut columns = point_columns(e);
+    columns.extend([
+        column("arm", Kind::Text),
+        column("run", Kind::Int),
+        column("seed", Kind::UInt),
+        column("step", Kind::Int),
+    ]);
+    columns.extend(
+        e.metric_names
+            .iter()
+            .map(|m| column(m.clone(), Kind::Float)),
+    );
+    columns
 }
 
-/// `timeseries.csv` in `mode`: all rows, each run's final row, or no file.
+/// `timeseries` with every row: one per run and recorded step.
+pub fn write_timeseries(
+    dir: &Path,
+    format: TableFormat,
+    src: &(impl RunSource + ?Sized),
+) -> Result<()> {
+    write_runs_table(dir, format, src, RunsTable::All)
+}
+
+/// `timeseries` in `mode`: all rows, each run's final row, or no file.
 pub fn write_runs_table(
-    path: &Path,
+    dir: &Path,
+    format: TableFormat,
     src: &(impl RunSource + ?Sized),
     mode: RunsTable,
 ) -> Result<()> {
     if mode == RunsTable::None {
         return Ok(());
     }
-    let file = std::fs::File::create(path).map_err(|e| Error::io("create", path, e))?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-    let as_io = |err: Error| match err {
-        Error::Io { source, .. } => source,
-        other => std::io::Error::other(other.to_string()),
-    };
-    timeseries_rows(&mut out, src, mode == RunsTable::Final)
-        .map_err(|err| Error::io("write", path, as_io(err)))?;
-    std::io::Write::flush(&mut out).map_err(|e| Error::io("write", path, e))
+    let e = src.layout();
+    let mut w = TableWriter::create(dir, "timeseries", format, timeseries_columns(&e))?;
+    timeseries_rows(src, mode == RunsTable::Final, |row| w.row(row))?;
+    w.finish()
 }
 
 /// Writes the bytes of `timeseries.csv` for `src` (header, then every run's rows in point,
-/// arm, run order) to `out`. [`write_timeseries`] and `accord replay` both use it, so a
-/// replayed run's rows are formatted exactly as the file's.
+/// arm, run order) to `out`. `accord replay` uses it, so a replayed run's rows are formatted
+/// exactly as the file's (a Parquet file reads back as this same text).
 pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized)) -> Result<()> {
-    timeseries_rows(out, src, false)
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let io = |err: csv::Error| Error::io("write", "timeseries.csv", std::io::Error::other(err));
+    let e = src.layout();
+    w.write_record(timeseries_columns(&e).iter().map(|c| c.name.as_str()))
+        .map_err(io)?;
+    timeseries_rows(src, false, |row| {
+        w.write_record(row.iter().map(crate::table::csv_text))
+            .map_err(io)
+    })?;
+    w.flush()
+        .map_err(|err| Error::io("write", "timeseries.csv", err))
 }
 
-/// [`timeseries_csv`], with only each run's final recorded step when `last_only`.
+/// Every row of `timeseries` as cells, in point, arm, run, step order; only each run's final
+/// recorded step when `last_only`.
 fn timeseries_rows(
-    out: impl std::io::Write,
     src: &(impl RunSource + ?Sized),
     last_only: bool,
+    mut f: impl FnMut(&[Cell<'_>]) -> Result<()>,
 ) -> Result<()> {
     let e = src.layout();
     let first = if last_only {
@@ -144,202 +195,203 @@ fn timeseries_rows(
     } else {
         0
     };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    let io = |err: csv::Error| Error::io("write", "timeseries.csv", std::io::Error::other(err));
-    let mut header = point_header(&e);
-    header.extend([
-        "arm".to_string(),
-        "run".into(),
-        "seed".into(),
-        "step".into(),
-    ]);
-    header.extend(e.metric_names.iter().cloned());
-    w.write_record(&header).map_err(io)?;
     let m = e.metric_names.len().max(1);
-    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    let mut row: Vec<Cell<'_>> = Vec::with_capacity(e.metric_names.len() + 5);
     for cell in 0..e.cells() {
         src.for_each_run(cell, &mut |r| {
             for (si, step) in e.steps.iter().enumerate().skip(first) {
                 row.clear();
                 if e.sweep {
-                    row.push(r.point.to_string());
+                    row.push(Cell::int(r.point));
                 }
-                row.push(e.arms[r.arm].clone());
-                row.push(r.run.to_string());
-                row.push(r.seed.to_string());
-                row.push(step.to_string());
+                row.push(Cell::Text(&e.arms[r.arm]));
+                row.push(Cell::int(r.run));
+                row.push(Cell::UInt(r.seed));
+                row.push(Cell::int(*step));
                 let values = r.values.get(si * m..(si + 1) * m).unwrap_or(&[]);
-                row.extend(values.iter().map(|v| fmt_opt(*v)));
-                w.write_record(&row).map_err(io)?;
+                row.extend(values.iter().map(|v| Cell::Float(*v)));
+                f(&row)?;
             }
             Ok(())
         })?;
     }
-    w.flush()
-        .map_err(|err| Error::io("write", "timeseries.csv", err))
+    Ok(())
 }
 
-/// `summary.csv`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95` (with a leading
-/// `point` column for a sweep).
-pub fn write_summary(path: &Path, e: &Layout, rows: &[SummaryRow]) -> Result<()> {
-    let mut w = SummaryWriter::create(path, e)?;
+/// The columns of `summary`: `arm,step,metric,n,mean,sd,ci95_lo,ci95_hi,p05,p50,p95` (with a
+/// leading `point` for a sweep).
+pub fn summary_columns(e: &Layout) -> Vec<Column> {
+    let mut columns = point_columns(e);
+    columns.extend([
+        column("arm", Kind::Text),
+        column("step", Kind::Int),
+        column("metric", Kind::Text),
+        column("n", Kind::Int),
+    ]);
+    columns.extend(
+        ["mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50", "p95"].map(|n| column(n, Kind::Float)),
+    );
+    columns
+}
+
+/// `summary` from rows in memory.
+pub fn write_summary(
+    dir: &Path,
+    format: TableFormat,
+    e: &Layout,
+    rows: &[SummaryRow],
+) -> Result<()> {
+    let mut w = SummaryWriter::create(dir, format, e)?;
     rows.iter().try_for_each(|r| w.write(r))?;
     w.finish()
 }
 
-/// `summary.csv` written row by row as the statistics are computed.
+/// `summary` written row by row as the statistics are computed.
 pub struct SummaryWriter<'a> {
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
-    path: &'a Path,
+    w: TableWriter,
     layout: &'a Layout,
-    row: Vec<String>,
 }
 
 impl<'a> SummaryWriter<'a> {
-    /// Creates `path` and writes the header.
-    pub fn create(path: &'a Path, layout: &'a Layout) -> Result<Self> {
-        let mut w = writer(path)?;
-        let mut header = point_header(layout);
-        header.extend(
-            [
-                "arm", "step", "metric", "n", "mean", "sd", "ci95_lo", "ci95_hi", "p05", "p50",
-                "p95",
-            ]
-            .map(String::from),
-        );
-        w.write_record(&header).map_err(csv_err(path))?;
-        Ok(SummaryWriter {
-            w,
-            path,
-            layout,
-            row: Vec::with_capacity(header.len()),
-        })
+    /// Creates the table in `dir` and writes its header.
+    pub fn create(dir: &Path, format: TableFormat, layout: &'a Layout) -> Result<Self> {
+        let w = TableWriter::create(dir, "summary", format, summary_columns(layout))?;
+        Ok(SummaryWriter { w, layout })
     }
 
     /// Writes one row.
     pub fn write(&mut self, r: &SummaryRow) -> Result<()> {
-        let (e, row) = (self.layout, &mut self.row);
-        row.clear();
+        let e = self.layout;
+        let mut row: Vec<Cell<'_>> = Vec::with_capacity(12);
         if e.sweep {
-            row.push(r.point.to_string());
+            row.push(Cell::int(r.point));
         }
         row.extend([
-            e.arms[r.arm].clone(),
-            r.step.to_string(),
-            e.metric_names[r.metric].clone(),
+            Cell::Text(&e.arms[r.arm]),
+            Cell::int(r.step),
+            Cell::Text(&e.metric_names[r.metric]),
         ]);
         match &r.summary {
             Some(s) => {
-                row.push(s.n.to_string());
+                row.push(Cell::int(s.n));
                 row.extend(
-                    [s.mean, s.sd, s.ci95_lo, s.ci95_hi, s.p05, s.p50, s.p95]
-                        .iter()
-                        .map(|x| fmt_f64(*x)),
+                    [s.mean, s.sd, s.ci95_lo, s.ci95_hi, s.p05, s.p50, s.p95].map(Cell::float),
                 );
             }
             None => {
-                row.push("0".into());
-                row.extend(std::iter::repeat_n(String::new(), 7));
+                row.push(Cell::Int(0));
+                row.extend([Cell::Float(None); 7]);
             }
         }
-        self.w.write_record(&*row).map_err(csv_err(self.path))
+        self.w.row(&row)
     }
 
     /// Flushes the file.
-    pub fn finish(mut self) -> Result<()> {
-        self.w.flush().map_err(|e| Error::io("write", self.path, e))
+    pub fn finish(self) -> Result<()> {
+        self.w.finish()
     }
 }
 
-/// `states.csv`: `arm,run,step,nation,capability,<dimensions…>` (with a leading `point`
-/// column for a sweep).
+/// The columns of `states`: `arm,run,step,nation,capability,<dimensions…>` (with a leading
+/// `point` for a sweep).
+pub fn states_columns(e: &Layout, dimensions: &[String]) -> Vec<Column> {
+    let mut columns = point_columns(e);
+    columns.extend([
+        column("arm", Kind::Text),
+        column("run", Kind::Int),
+        column("step", Kind::Int),
+        column("nation", Kind::Text),
+        column("capability", Kind::Float),
+    ]);
+    columns.extend(dimensions.iter().map(|d| column(d.clone(), Kind::Float)));
+    columns
+}
+
+/// `states`: the recorded nation states of every run.
 pub fn write_states(
-    path: &Path,
+    dir: &Path,
+    format: TableFormat,
     src: &(impl RunSource + ?Sized),
     dimensions: &[String],
 ) -> Result<()> {
     let e = src.layout();
-    let mut w = writer(path)?;
-    let err = csv_err(path);
-    let mut header = point_header(&e);
-    header.extend([
-        "arm".to_string(),
-        "run".into(),
-        "step".into(),
-        "nation".into(),
-        "capability".into(),
-    ]);
-    header.extend(dimensions.iter().cloned());
-    w.write_record(&header).map_err(&err)?;
-    let mut row: Vec<String> = Vec::with_capacity(header.len());
+    let mut w = TableWriter::create(dir, "states", format, states_columns(&e, dimensions))?;
     for cell in 0..e.cells() {
         src.for_each_run(cell, &mut |r| {
+            let mut row: Vec<Cell<'_>> = Vec::with_capacity(dimensions.len() + 6);
             for s in r.states {
                 row.clear();
                 if e.sweep {
-                    row.push(r.point.to_string());
+                    row.push(Cell::int(r.point));
                 }
-                row.push(e.arms[r.arm].clone());
-                row.push(r.run.to_string());
-                row.push(s.step.to_string());
-                row.push(s.nation.clone());
-                row.push(fmt_f64(s.capability));
-                row.extend(s.stance.iter().map(|x| fmt_f64(*x)));
-                w.write_record(&row).map_err(&err)?;
+                row.push(Cell::Text(&e.arms[r.arm]));
+                row.push(Cell::int(r.run));
+                row.push(Cell::int(s.step));
+                row.push(Cell::Text(&s.nation));
+                row.push(Cell::float(s.capability));
+                row.extend(s.stance.iter().map(|x| Cell::float(*x)));
+                w.row(&row)?;
             }
             Ok(())
         })?;
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+    w.finish()
 }
 
-/// `effects.csv`: `point,arm,reference,metric,step,n,mean_diff,sd_diff,ci95_lo,ci95_hi,share_lower,share_higher`.
-/// `point` is the sweep point, 0 for a scenario without a sweep.
-pub fn write_effects(path: &Path, e: &Layout, rows: &[EffectRow]) -> Result<()> {
-    let mut w = writer(path)?;
-    let err = csv_err(path);
-    w.write_record([
-        "point",
-        "arm",
-        "reference",
-        "metric",
-        "step",
-        "n",
-        "mean_diff",
-        "sd_diff",
-        "ci95_lo",
-        "ci95_hi",
-        "share_lower",
-        "share_higher",
-    ])
-    .map_err(&err)?;
+/// The columns of `effects`: `point,arm,reference,metric,step,n,mean_diff,sd_diff,ci95_lo,
+/// ci95_hi,share_lower,share_higher` (`point` is 0 for a scenario without a sweep).
+pub fn effects_columns() -> Vec<Column> {
+    let mut columns = vec![
+        column("point", Kind::Int),
+        column("arm", Kind::Text),
+        column("reference", Kind::Text),
+        column("metric", Kind::Text),
+        column("step", Kind::Int),
+        column("n", Kind::Int),
+    ];
+    columns.extend(
+        [
+            "mean_diff",
+            "sd_diff",
+            "ci95_lo",
+            "ci95_hi",
+            "share_lower",
+            "share_higher",
+        ]
+        .map(|n| column(n, Kind::Float)),
+    );
+    columns
+}
+
+/// `effects`: the paired effects of each arm against the reference.
+pub fn write_effects(
+    dir: &Path,
+    format: TableFormat,
+    e: &Layout,
+    rows: &[EffectRow],
+) -> Result<()> {
+    let mut w = TableWriter::create(dir, "effects", format, effects_columns())?;
     for r in rows {
         let mut row = vec![
-            r.point.to_string(),
-            e.arms[r.arm].clone(),
-            e.arms[r.reference].clone(),
-            e.metric_names[r.metric].clone(),
-            r.step.to_string(),
+            Cell::int(r.point),
+            Cell::Text(&e.arms[r.arm]),
+            Cell::Text(&e.arms[r.reference]),
+            Cell::Text(&e.metric_names[r.metric]),
+            Cell::int(r.step),
         ];
         match &r.summary {
             Some(s) => {
-                row.push(s.n.to_string());
-                row.extend(
-                    [s.mean, s.sd, s.ci95_lo, s.ci95_hi]
-                        .iter()
-                        .map(|x| fmt_f64(*x)),
-                );
+                row.push(Cell::int(s.n));
+                row.extend([s.mean, s.sd, s.ci95_lo, s.ci95_hi].map(Cell::float));
             }
             None => {
-                row.push("0".into());
-                row.extend(std::iter::repeat_n(String::new(), 4));
+                row.push(Cell::Int(0));
+                row.extend([Cell::Float(None); 4]);
             }
         }
-        row.push(fmt_f64(r.share_lower));
-        row.push(fmt_f64(r.share_higher));
-        w.write_record(&row).map_err(&err)?;
+        row.push(Cell::float(r.share_lower));
+        row.push(Cell::float(r.share_higher));
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| Error::io("write", path, e))
+    w.finish()
 }

@@ -31,13 +31,15 @@ const STYLE: &str = include_str!("html/style.css");
 
 /// What each file accord writes holds, for the list of links.
 fn file_note(name: &str) -> &'static str {
-    match name {
-        "timeseries.csv" => "every run's metrics at every recorded step",
-        "summary.csv" => "per arm and step: mean, sd, 95 % CI and percentiles of every metric",
-        "effects.csv" => "paired effects of each arm against the reference arm",
-        "states.csv" => "nation states of every run",
-        "points.csv" => "the sweep's points and their parameter values",
-        "representative_states.csv" => "final stances of run 0 of each arm (the stances chart)",
+    match crate::table::stem_of(name).unwrap_or(name) {
+        "timeseries" => "every run's metrics at every recorded step",
+        "summary" => "per arm and step: mean, sd, 95 % CI and percentiles of every metric",
+        "effects" => "paired effects of each arm against the reference arm",
+        "states" => "nation states of every run",
+        "points" => "the sweep's points and their parameter values",
+        "representative_states" => "final stances of run 0 of each arm (the stances chart)",
+        "sensitivity" => "sensitivity indices of every outcome with bootstrap intervals",
+        "robustness" => "how each arm fares across the sweep's points",
         "manifest.json" => "engine, input hashes, seed, runs and the resolved scenario",
         "charts" => "every chart as PNG and SVG",
         _ => "",
@@ -172,7 +174,7 @@ pub fn render(dir: &Path, charts: &[PathBuf]) -> Result<String> {
 /// `sensitivity.csv`), shown as it is, with numbers shortened.
 fn analysis(o: &mut String, study: &input::Study) {
     for (name, table) in &study.analysis {
-        let stem = name.trim_end_matches(".csv");
+        let stem = crate::table::stem_of(name).unwrap_or(name);
         let title = match stem {
             "sensitivity" => "Sensitivity".to_owned(),
             "robustness" => "Robustness".to_owned(),

@@ -253,6 +253,12 @@ pub static EXPERIMENT: Section = Section {
             Dflt::Other("the first arm"),
             "Name of the arm effects are measured against (default: the first).",
         ),
+        key(
+            "table_format",
+            num(ValueSpec::Choice(crate::table::TableFormat::NAMES)),
+            Dflt::Text("csv"),
+            "File format of the output tables: `csv`, or `parquet` (typed columns, exact floats, Snappy); `--table-format` overrides it.",
+        ),
     ]],
 };
 

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::table::TableFormat;
+
 pub use super::spec::ParamValue;
 use super::spec::{Dflt, NON_NEG, Named, Param, UNIT, ValueSpec, named, param_keys};
 
@@ -104,6 +106,10 @@ pub struct Experiment {
     /// Index of the arm every other arm is compared with (paired effects); default 0.
     #[serde(default)]
     pub reference: usize,
+    /// The output tables' file format (`--table-format` overrides it); not part of the
+    /// simulation, so a manifest without it reads as CSV and a CSV one keeps its old bytes.
+    #[serde(default, skip_serializing_if = "TableFormat::is_csv")]
+    pub table_format: TableFormat,
 }
 
 /// One counterfactual arm: the scenario with some parameters overridden.

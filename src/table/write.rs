@@ -93,7 +93,7 @@ impl TableWriter {
 }
 
 /// A cell as CSV text: integers in decimal, floats in the fixed format, undefined as empty.
-pub(super) fn csv_text(cell: &Cell<'_>) -> String {
+pub fn csv_text(cell: &Cell<'_>) -> String {
     match *cell {
         Cell::Int(n) => n.to_string(),
         Cell::UInt(n) => n.to_string(),

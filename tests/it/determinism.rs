@@ -8,6 +8,7 @@ use accord::experiment::{EnsembleConfig, RunSource, run_ensemble, summarize};
 use accord::model::{Simulation, reference};
 use accord::output::{write_summary, write_timeseries};
 use accord::scenario::{Scenario, parse_str};
+use accord::table::TableFormat;
 
 use crate::support::{accord, root, shipped, small_quickstart, tempdir};
 
@@ -30,9 +31,10 @@ fn quickstart_short_run_matches_the_golden_files() {
     };
     let ensemble = run_ensemble(&scenario, &config, &|| {}).unwrap();
     let dir = tempdir();
-    write_timeseries(&dir.path().join("timeseries.csv"), &ensemble).unwrap();
+    write_timeseries(dir.path(), TableFormat::Csv, &ensemble).unwrap();
     write_summary(
-        &dir.path().join("summary.csv"),
+        dir.path(),
+        TableFormat::Csv,
         &ensemble.layout(),
         &summarize(&ensemble).unwrap(),
     )

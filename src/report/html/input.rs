@@ -7,17 +7,18 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::scenario::Scenario;
+use crate::table::Rows;
 
 /// Tables accord writes whose content the report shows in its own sections (or, for the
 /// per-run tables, only links to): every other CSV in the folder is an analysis table and is
 /// shown as it is.
 const OWN_TABLES: [&str; 6] = [
-    "timeseries.csv",
-    "summary.csv",
-    "effects.csv",
-    "states.csv",
-    "points.csv",
-    "representative_states.csv",
+    "timeseries",
+    "summary",
+    "effects",
+    "states",
+    "points",
+    "representative_states",
 ];
 
 /// Rows of an analysis table shown in the report; the rest are in the file, which is linked.
@@ -63,48 +64,44 @@ pub(super) struct Study {
     pub(super) analysis: Vec<(String, CsvTable)>,
     /// The folder's files to link to (not hidden ones, not the report), by name.
     pub(super) files: Vec<String>,
+    /// The format of the folder's tables (that of its summary).
+    pub(super) format: crate::table::TableFormat,
 }
 
 fn bad(path: &Path, message: impl std::fmt::Display) -> Error {
     Error::Usage(format!("`{}`: {message}", path.display()))
 }
 
-/// Reads a CSV file, at most `limit` rows of it.
+/// Reads a table (CSV or Parquet, as CSV text), at most `limit` rows of it.
 pub(super) fn read_csv(path: &Path, limit: usize) -> Result<CsvTable> {
-    let mut reader = open(path)?;
-    let headers = reader
-        .headers()
-        .map_err(|e| bad(path, e))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let mut reader = Rows::open_flexible(path)?;
     let mut table = CsvTable {
-        headers,
+        headers: reader.header().to_vec(),
         ..CsvTable::default()
     };
-    for record in reader.records() {
-        let record = record.map_err(|e| bad(path, e))?;
+    while reader.advance()? {
         if table.rows.len() == limit {
             table.more = true;
             break;
         }
-        table.rows.push(record.iter().map(str::to_owned).collect());
+        table.rows.push(fields(&reader));
     }
     Ok(table)
 }
 
-/// Reads a per-step table (`summary.csv`, `effects.csv`) keeping only each series' rows at
-/// its last recorded step: a series is the rows that share every field before `step` (point,
-/// arm, reference) and the `metric`. The report shows nothing else, and a long sweep's
-/// summary holds every step of every point.
+fn fields(reader: &Rows) -> Vec<String> {
+    (0..reader.len())
+        .map(|i| reader.get(i).to_owned())
+        .collect()
+}
+
+/// Reads a per-step table (`summary`, `effects`) keeping only each series' rows at its last
+/// recorded step: a series is the rows that share every field before `step` (point, arm,
+/// reference) and the `metric`. The report shows nothing else, and a long sweep's summary
+/// holds every step of every point.
 pub(super) fn read_finals(path: &Path) -> Result<CsvTable> {
-    let mut reader = open(path)?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| bad(path, e))?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let mut reader = Rows::open_flexible(path)?;
+    let headers: Vec<String> = reader.header().to_vec();
     let position = |name: &str| headers.iter().position(|h| h == name);
     let (Some(step), Some(metric)) = (position("step"), position("metric")) else {
         return Err(bad(path, "missing column `step` or `metric`"));
@@ -112,28 +109,24 @@ pub(super) fn read_finals(path: &Path) -> Result<CsvTable> {
     // Series in order of first appearance (the writers' order), each with its latest row.
     let mut index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     let mut latest: Vec<(u64, Vec<String>)> = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad(path, e))?;
-        let at = record.get(step).unwrap_or("");
+    while reader.advance()? {
+        let at = reader.get(step);
         let at: u64 = at.parse().map_err(|_| {
             bad(
                 path,
-                format!("row {}: `step` is `{at}`, not a step number", i + 2),
+                format!("row {}: `step` is `{at}`, not a step number", reader.line()),
             )
         })?;
-        let key: Vec<String> = record
-            .iter()
-            .take(step)
-            .chain(record.get(metric))
-            .map(str::to_owned)
+        let key: Vec<String> = (0..step)
+            .chain([metric])
+            .map(|i| reader.get(i).to_owned())
             .collect();
-        let row = || record.iter().map(str::to_owned).collect();
         match index.get(&key) {
-            Some(&k) if latest[k].0 <= at => latest[k] = (at, row()),
+            Some(&k) if latest[k].0 <= at => latest[k] = (at, fields(&reader)),
             Some(_) => {}
             None => {
                 index.insert(key, latest.len());
-                latest.push((at, row()));
+                latest.push((at, fields(&reader)));
             }
         }
     }
@@ -144,21 +137,6 @@ pub(super) fn read_finals(path: &Path) -> Result<CsvTable> {
     })
 }
 
-fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
-    // Flexible: an analysis table with a short row is still shown, not refused.
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| {
-            let text = e.to_string();
-            match e.into_kind() {
-                csv::ErrorKind::Io(io) => Error::io("read", path, io),
-                _ => bad(path, text),
-            }
-        })
-}
-
 /// Reads the study in output folder `dir`.
 ///
 /// # Errors
@@ -167,14 +145,14 @@ fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
 /// cannot be parsed; [`Error::Io`] when one cannot be read.
 pub(super) fn read(dir: &Path) -> Result<Study> {
     let manifest_path = dir.join(crate::atomic::OUTPUT_MANIFEST);
-    let summary_path = dir.join("summary.csv");
-    if !manifest_path.is_file() || !summary_path.is_file() {
+    let summary_path = crate::table::locate(dir, "summary")?;
+    let (true, Some(summary_path)) = (manifest_path.is_file(), summary_path) else {
         return Err(Error::Usage(format!(
-            "`{}` has no manifest.json or no summary.csv; pass an output folder written by \
+            "`{}` has no manifest.json or no summary table; pass an output folder written by \
              `accord run` or `accord merge`",
             dir.display()
         )));
-    }
+    };
     let bytes = std::fs::read(&manifest_path).map_err(|e| Error::io("read", &manifest_path, e))?;
     let manifest: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| bad(&manifest_path, e))?;
@@ -196,7 +174,8 @@ pub(super) fn read(dir: &Path) -> Result<Study> {
             continue;
         }
         let path = entry.path();
-        if name.ends_with(".csv") && path.is_file() && !OWN_TABLES.contains(&name.as_str()) {
+        let own = crate::table::stem_of(&name).is_some_and(|stem| OWN_TABLES.contains(&stem));
+        if crate::table::stem_of(&name).is_some() && path.is_file() && !own {
             analysis.push((name.clone(), read_csv(&path, MAX_ANALYSIS_ROWS)?));
         }
         files.push(name);
@@ -205,16 +184,17 @@ pub(super) fn read(dir: &Path) -> Result<Study> {
     files.sort();
     analysis.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Study {
+        format: crate::table::format_of(&summary_path),
         manifest,
         scenario,
         summary: read_finals(&summary_path)?,
-        effects: match dir.join("effects.csv") {
-            p if p.is_file() => Some(read_finals(&p)?),
-            _ => None,
+        effects: match crate::table::locate(dir, "effects")? {
+            Some(p) => Some(read_finals(&p)?),
+            None => None,
         },
-        points: match dir.join("points.csv") {
-            p if p.is_file() => Some(read_csv(&p, usize::MAX)?),
-            _ => None,
+        points: match crate::table::locate(dir, "points")? {
+            Some(p) => Some(read_csv(&p, usize::MAX)?),
+            None => None,
         },
         analysis,
         files,

@@ -200,13 +200,17 @@ fn sweep(out: &mut String, study: &Study, unit: &str) {
         p
     };
     heading(out, 3, "per-point", "Per sweep point");
+    let (summary_file, effects_file) = (
+        study.format.file_name("summary"),
+        study.format.file_name("effects"),
+    );
     let shown = points.len().min(MAX_POINT_ROWS);
     let _ = writeln!(
         out,
         "<p>{} at {} for each of the {} sweep points{}: each arm's mean with its 95 % \
          confidence interval, then each arm's paired effect against the reference arm. Every \
-         metric at every point is in <a href=\"summary.csv\">summary.csv</a> and \
-         <a href=\"effects.csv\">effects.csv</a>{}.</p>",
+         metric at every point is in <a href=\"{summary_file}\">{summary_file}</a> and \
+         <a href=\"{effects_file}\">{effects_file}</a>{}.</p>",
         esc(&catalogue::title(metric)),
         step_text(&levels, unit),
         points.len(),
@@ -216,9 +220,10 @@ fn sweep(out: &mut String, study: &Study, unit: &str) {
             String::new()
         },
         if study.points.is_some() {
-            ", the points' values in <a href=\"points.csv\">points.csv</a>"
+            let points = study.format.file_name("points");
+            format!(", the points' values in <a href=\"{points}\">{points}</a>")
         } else {
-            ""
+            String::new()
         }
     );
     let mut head = vec!["Point".to_owned()];

@@ -68,6 +68,15 @@ pub(super) fn reproduce_command(study: &Study) -> String {
         words.push("--runs-table".to_owned());
         words.push(shell_word(&runs_table));
     }
+    let format = m
+        .get("tables")
+        .and_then(|t| t.get("format"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("csv");
+    if format != "csv" {
+        words.push("--table-format".to_owned());
+        words.push(shell_word(format));
+    }
     // `--effects all` leaves a trace only in effects.csv: more than one step per arm.
     if let Some(e) = &study.effects {
         let first = e.rows.first().map(|r| e.get(r, "step"));

@@ -10,6 +10,7 @@ use crate::scenario::limits;
 use crate::scenario::reader::{Ctx, Table, Value, quoted_list, suggest};
 use crate::scenario::spec::{Named, ParamKeys, Slug};
 use crate::scenario::types::*;
+use crate::table::TableFormat;
 
 pub(super) fn read_dimensions(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Vec<String> {
     let Some(v) = top.get("dimensions") else {
@@ -58,6 +59,7 @@ pub(super) fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experim
         runs: 100,
         seed: 1,
         reference: 0,
+        table_format: TableFormat::Csv,
     };
     if let Some(v) = top.get("experiment")
         && let Some(t) = ctx.table(v, "experiment", &keys::EXPERIMENT.names())
@@ -69,6 +71,8 @@ pub(super) fn read_experiment(ctx: &mut Ctx<'_>, top: &Table<'_, '_>) -> Experim
         if let Some(s) = ctx.integer_opt(&t, "seed", 0..=u64::MAX) {
             e.seed = s;
         }
+        let format = ctx.choice(&t, "table_format", TableFormat::NAMES, "csv");
+        e.table_format = TableFormat::from_name(&format).unwrap_or_default();
     }
     e
 }

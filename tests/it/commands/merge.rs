@@ -26,14 +26,10 @@ fn chunked_run_writes_what_the_in_memory_ensemble_gives() {
     let e = run_ensemble(&s, &config, &|| {}).unwrap();
     let mem = dir.path().join("mem");
     std::fs::create_dir(&mem).unwrap();
-    accord::output::write_timeseries(&mem.join("timeseries.csv"), &e).unwrap();
-    accord::output::write_summary(
-        &mem.join("summary.csv"),
-        &e.layout(),
-        &summarize(&e).unwrap(),
-    )
-    .unwrap();
-    accord::output::write_states(&mem.join("states.csv"), &e, &s.dimensions).unwrap();
+    let csv = accord::table::TableFormat::Csv;
+    accord::output::write_timeseries(&mem, csv, &e).unwrap();
+    accord::output::write_summary(&mem, csv, &e.layout(), &summarize(&e).unwrap()).unwrap();
+    accord::output::write_states(&mem, csv, &e, &s.dimensions).unwrap();
     for t in ["timeseries.csv", "summary.csv", "states.csv"] {
         assert!(
             std::fs::read(out.join(t)).unwrap() == std::fs::read(mem.join(t)).unwrap(),
