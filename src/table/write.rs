@@ -11,7 +11,7 @@ use crate::fmt::fmt_f64;
 
 enum Sink {
     Csv {
-        w: csv::Writer<BufWriter<File>>,
+        w: Box<csv::Writer<BufWriter<File>>>,
         text: Vec<String>,
     },
     Parquet(Box<ParquetSink>),
@@ -49,7 +49,7 @@ impl TableWriter {
                 w.write_record(columns.iter().map(|c| c.name.as_str()))
                     .map_err(csv_error(path))?;
                 Sink::Csv {
-                    w,
+                    w: Box::new(w),
                     text: Vec::with_capacity(columns.len()),
                 }
             }
