@@ -13,6 +13,7 @@ mod commands;
 mod determinism;
 mod invariants;
 mod memory;
+mod parquet;
 mod resume;
 mod sensitivity;
 mod streams;
