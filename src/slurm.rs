@@ -17,7 +17,9 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::experiment::{EffectSteps, store};
 use crate::model::StatesMode;
+use crate::output::RunsTable;
 use crate::provenance::Input;
+use crate::table::TableFormat;
 
 /// Everything the job script depends on, resolved: absolute paths as text, counts as numbers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +46,10 @@ pub struct Job {
     pub states: Option<StatesMode>,
     /// `--effects` as given, passed on to the merge.
     pub effects: Option<EffectSteps>,
+    /// `--runs-table` as given, passed on to the merge (which writes the tables).
+    pub runs_table: Option<RunsTable>,
+    /// `--table-format` as given, passed on to the merge.
+    pub table_format: Option<TableFormat>,
     /// `--allow-outside-inputs`, passed on to every task.
     pub allow_outside_inputs: bool,
     /// CPUs (and worker threads) per task.
@@ -245,6 +251,12 @@ pub fn render(job: &Job) -> String {
     if let Some(e) = job.effects {
         merge.push_str(&format!(" --effects {}", e.name()));
     }
+    if let Some(r) = job.runs_table {
+        merge.push_str(&format!(" --runs-table {}", r.name()));
+    }
+    if let Some(f) = job.table_format {
+        merge.push_str(&format!(" --table-format {}", f.name()));
+    }
     if job.force {
         merge.push_str(" --force");
     }
@@ -343,6 +355,8 @@ mod tests {
             seed: Some(7),
             states: Some(StatesMode::Final),
             effects: Some(EffectSteps::All),
+            runs_table: None,
+            table_format: None,
             allow_outside_inputs: false,
             cpus_per_task: 2,
             partition: Some("short".to_string()),
@@ -497,6 +511,8 @@ echo "output after the merge: $out"
 
         let full = Job {
             runs: Some(50),
+            runs_table: Some(RunsTable::Final),
+            table_format: Some(TableFormat::Parquet),
             allow_outside_inputs: true,
             force: true,
             ..job()
@@ -506,7 +522,10 @@ echo "output after the merge: $out"
             "--threads \"${SLURM_CPUS_PER_TASK:-2}\" --runs 50 --seed 7 --states final \
              --allow-outside-inputs\n"
         ));
-        assert!(text.contains("--out /scratch/ana/quickstart --effects all --force\n"));
+        assert!(text.contains(
+            "--out /scratch/ana/quickstart --effects all --runs-table final --table-format \
+             parquet --force\n"
+        ));
         // With --force the script does not stop at an existing output folder.
         assert!(!text.contains("already exists"));
     }

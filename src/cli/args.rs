@@ -163,6 +163,12 @@ pub struct SlurmArgs {
     /// Paired effects the merge computes: at the final recorded step, or at every one.
     #[arg(long, value_enum)]
     pub effects: Option<EffectSteps>,
+    /// Which per-run rows the merge writes to the timeseries table (default: all).
+    #[arg(long, value_enum)]
+    pub runs_table: Option<RunsTable>,
+    /// File format of the merged tables (default: the scenario's, else csv).
+    #[arg(long, value_enum)]
+    pub table_format: Option<TableFormat>,
     /// The accord binary the jobs run (default: this one); must be reachable from the
     /// compute nodes at the same path.
     #[arg(long, value_name = "PATH")]

@@ -10,6 +10,7 @@ use crate::atomic::{self, DISCOVERY_MANIFEST};
 use crate::charts;
 use crate::cli::args::DiscoverArgs;
 use crate::error::{Error, Result};
+use crate::output;
 use crate::output::discovery::{self, DISCOVERY_DIR, Query, Threshold};
 
 /// Runs `accord discover`.
@@ -46,7 +47,8 @@ pub fn run(args: &DiscoverArgs) -> Result<()> {
         )),
         other => other,
     })?;
-    discovery::write_discovery(staged.path(), &found)?;
+    let format = output::replay::read_manifest(&args.output_dir)?.table_format;
+    discovery::write_discovery(staged.path(), &found, format)?;
     charts::draw_discovery(staged.path(), &found, args.format)?;
     let final_path = staged.commit()?;
     out!("{}", discovery::box_table(&found))?;

@@ -91,6 +91,8 @@ pub fn run(args: &SlurmArgs) -> Result<()> {
         seed: args.seed,
         states: args.states.map(StatesMode::from),
         effects: args.effects,
+        runs_table: args.runs_table,
+        table_format: args.table_format,
         allow_outside_inputs: args.allow_outside_inputs,
         cpus_per_task: args.cpus_per_task,
         partition: args.partition.clone(),

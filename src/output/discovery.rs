@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 
 mod report;
 
-pub use report::{box_csv, box_table, cases_csv, trajectory_csv, write_discovery};
+pub use report::{box_table, columns, table_csv, write_discovery};
 
 /// The folder `accord discover` writes inside an output folder.
 pub const DISCOVERY_DIR: &str = "discovery";
@@ -394,7 +394,7 @@ mod tests {
         assert!(table.contains("x's f below 3 at step 4"), "{table}");
         assert!(table.contains("note: 1 points without a defined outcome are left out"));
         assert!(table.contains("note: `flag` is not a varying number and is left out"));
-        let csv = box_csv(&d).unwrap();
+        let csv = table_csv("box", &d).unwrap();
         assert!(
             csv.lines()
                 .nth(1)

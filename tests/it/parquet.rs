@@ -107,10 +107,14 @@ fn a_parquet_folder_holds_the_csv_folders_rows_and_the_same_charts_and_report() 
             .assert()
             .success();
     }
-    assert_eq!(
-        rows(&csv.join("robustness.csv")),
-        rows(&pq.join("robustness.parquet"))
-    );
+    for (a, b) in [
+        ("robustness.csv", "robustness.parquet"),
+        ("discovery/trajectory.csv", "discovery/trajectory.parquet"),
+        ("discovery/box.csv", "discovery/box.parquet"),
+        ("discovery/cases.csv", "discovery/cases.parquet"),
+    ] {
+        assert_eq!(rows(&csv.join(a)), rows(&pq.join(b)), "{b}");
+    }
     assert!(files(&csv.join("charts")) == files(&pq.join("charts")));
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{DENSITY_MARGIN, DISCOVERY_DIR, Discovery};
 use crate::error::{Error, Result};
-use crate::fmt::{fmt_f64, fmt_opt};
+use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 
 /// What `discovery.json` records: the question and the settings, so the folder says what it
 /// answers. No times, so the same folder and question give the same bytes.
@@ -34,23 +34,30 @@ struct Record<'a> {
     chosen_box: usize,
 }
 
-/// Writes `trajectory.csv`, `box.csv`, `cases.csv` and `discovery.json` into `dir` (the
-/// staged `discovery/` folder). Returns the files written.
+/// Writes the `trajectory`, `box` and `cases` tables (in `format`) and `discovery.json` into
+/// `dir` (the staged `discovery/` folder). Returns the files written.
 ///
 /// # Errors
 ///
 /// [`Error::Io`] when a file cannot be written.
-pub fn write_discovery(dir: &Path, d: &Discovery) -> Result<Vec<PathBuf>> {
+pub fn write_discovery(dir: &Path, d: &Discovery, format: TableFormat) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
+    for (stem, table) in [
+        ("trajectory", trajectory as TableFn),
+        ("box", chosen_box),
+        ("cases", cases),
+    ] {
+        let mut w = TableWriter::create(dir, stem, format, columns(stem, d))?;
+        table(d, &mut |row| w.row(row))?;
+        w.finish()?;
+        written.push(dir.join(format.file_name(stem)));
+    }
     let mut put = |name: &str, text: String| -> Result<()> {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| Error::io("write", &path, e))?;
         written.push(path);
         Ok(())
     };
-    put("trajectory.csv", trajectory_csv(d)?)?;
-    put("box.csv", box_csv(d)?)?;
-    put("cases.csv", cases_csv(d)?)?;
     let record = Record {
         accord_version: env!("CARGO_PKG_VERSION"),
         arm: &d.arm,
@@ -83,113 +90,131 @@ pub fn write_discovery(dir: &Path, d: &Discovery) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
-fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String> {
+/// A table's rows, each passed to the sink as cells.
+type TableFn = fn(&Discovery, &mut dyn FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()>;
+
+/// The columns of discovery table `stem`:
+/// - `trajectory`: `box,move,coverage,density,mass,points,cases,res_dim,restricted`, then
+///   `lower:<param>,upper:<param>` for every parameter;
+/// - `box` (the chosen box, a row per parameter):
+///   `box,recommended,coverage,density,mass,param,restricted,lower,upper,qp_lower,qp_upper`;
+/// - `cases` (the points searched): `point,outcome,case` (1 for a case of interest).
+pub fn columns(stem: &str, d: &Discovery) -> Vec<Column> {
+    use Kind::{Bool, Float, Int, Text};
+    let fixed: &[(&str, Kind)] = match stem {
+        "trajectory" => &[
+            ("box", Int),
+            ("move", Text),
+            ("coverage", Float),
+            ("density", Float),
+            ("mass", Float),
+            ("points", Int),
+            ("cases", Int),
+            ("res_dim", Int),
+            ("restricted", Text),
+        ],
+        "box" => &[
+            ("box", Int),
+            ("recommended", Bool),
+            ("coverage", Float),
+            ("density", Float),
+            ("mass", Float),
+            ("param", Text),
+            ("restricted", Bool),
+            ("lower", Float),
+            ("upper", Float),
+            ("qp_lower", Float),
+            ("qp_upper", Float),
+        ],
+        _ => &[("point", Int), ("outcome", Float), ("case", Int)],
+    };
+    let mut out: Vec<Column> = fixed.iter().map(|&(n, k)| column(n, k)).collect();
+    if stem == "trajectory" {
+        for p in &d.params {
+            out.push(column(format!("lower:{p}"), Float));
+            out.push(column(format!("upper:{p}"), Float));
+        }
+    }
+    out
+}
+
+fn trajectory(d: &Discovery, sink: &mut dyn FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()> {
+    for (k, b) in d.trajectory.boxes.iter().enumerate() {
+        let restricted = b
+            .restricted
+            .iter()
+            .map(|&j| d.params[j].as_str())
+            .collect::<Vec<_>>()
+            .join(";");
+        let mut row = vec![
+            Cell::int(k),
+            Cell::Text(b.how.as_str()),
+            Cell::float(b.coverage),
+            Cell::float(b.density),
+            Cell::float(b.mass),
+            Cell::int(b.n),
+            Cell::int(b.cases),
+            Cell::int(b.restricted.len()),
+            Cell::Text(&restricted),
+        ];
+        for &(lo, hi) in &b.limits {
+            row.push(Cell::float(lo));
+            row.push(Cell::float(hi));
+        }
+        sink(&row)?;
+    }
+    Ok(())
+}
+
+fn chosen_box(d: &Discovery, sink: &mut dyn FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()> {
+    let b = &d.trajectory.boxes[d.chosen];
+    for (j, p) in d.params.iter().enumerate() {
+        sink(&[
+            Cell::int(d.chosen),
+            Cell::Bool(d.chosen == d.recommended),
+            Cell::float(b.coverage),
+            Cell::float(b.density),
+            Cell::float(b.mass),
+            Cell::Text(p),
+            Cell::Bool(b.restricted.contains(&j)),
+            Cell::float(b.limits[j].0),
+            Cell::float(b.limits[j].1),
+            Cell::Float(d.quasi_p[j].0),
+            Cell::Float(d.quasi_p[j].1),
+        ])?;
+    }
+    Ok(())
+}
+
+fn cases(d: &Discovery, sink: &mut dyn FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()> {
+    for ((p, v), c) in d.points.iter().zip(&d.outcomes).zip(&d.cases) {
+        sink(&[Cell::int(*p), Cell::float(*v), Cell::Int(i64::from(*c))])?;
+    }
+    Ok(())
+}
+
+/// Discovery table `stem` as CSV text (what `<stem>.csv` holds), for messages and tests.
+pub fn table_csv(stem: &str, d: &Discovery) -> Result<String> {
+    let table: TableFn = match stem {
+        "trajectory" => trajectory,
+        "box" => chosen_box,
+        _ => cases,
+    };
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let err = |e: csv::Error| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e));
-    for row in rows {
-        w.write_record(&row).map_err(err)?;
-    }
+    w.write_record(columns(stem, d).iter().map(|c| c.name.as_str()))
+        .map_err(err)?;
+    table(d, &mut |row| {
+        w.write_record(row.iter().map(crate::table::csv_text))
+            .map_err(err)
+    })?;
     let bytes = w
         .into_inner()
         .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))?;
     String::from_utf8(bytes)
         .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))
-}
-
-/// `trajectory.csv`: `box,move,coverage,density,mass,points,cases,res_dim,restricted`, then
-/// `lower:<param>,upper:<param>` for every parameter.
-pub fn trajectory_csv(d: &Discovery) -> Result<String> {
-    let mut header: Vec<String> = [
-        "box",
-        "move",
-        "coverage",
-        "density",
-        "mass",
-        "points",
-        "cases",
-        "res_dim",
-        "restricted",
-    ]
-    .map(String::from)
-    .to_vec();
-    for p in &d.params {
-        header.push(format!("lower:{p}"));
-        header.push(format!("upper:{p}"));
-    }
-    let rows = d.trajectory.boxes.iter().enumerate().map(|(k, b)| {
-        let mut row = vec![
-            k.to_string(),
-            b.how.as_str().to_owned(),
-            fmt_f64(b.coverage),
-            fmt_f64(b.density),
-            fmt_f64(b.mass),
-            b.n.to_string(),
-            b.cases.to_string(),
-            b.restricted.len().to_string(),
-            b.restricted
-                .iter()
-                .map(|&j| d.params[j].as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
-        ];
-        for &(lo, hi) in &b.limits {
-            row.push(fmt_f64(lo));
-            row.push(fmt_f64(hi));
-        }
-        row
-    });
-    csv_text(std::iter::once(header).chain(rows))
-}
-
-/// `box.csv`: the chosen box, a row per parameter:
-/// `box,recommended,coverage,density,mass,param,restricted,lower,upper,qp_lower,qp_upper`.
-pub fn box_csv(d: &Discovery) -> Result<String> {
-    let header = [
-        "box",
-        "recommended",
-        "coverage",
-        "density",
-        "mass",
-        "param",
-        "restricted",
-        "lower",
-        "upper",
-        "qp_lower",
-        "qp_upper",
-    ]
-    .map(String::from)
-    .to_vec();
-    let b = &d.trajectory.boxes[d.chosen];
-    let rows = d.params.iter().enumerate().map(|(j, p)| {
-        vec![
-            d.chosen.to_string(),
-            (d.chosen == d.recommended).to_string(),
-            fmt_f64(b.coverage),
-            fmt_f64(b.density),
-            fmt_f64(b.mass),
-            p.clone(),
-            b.restricted.contains(&j).to_string(),
-            fmt_f64(b.limits[j].0),
-            fmt_f64(b.limits[j].1),
-            fmt_opt(d.quasi_p[j].0),
-            fmt_opt(d.quasi_p[j].1),
-        ]
-    });
-    csv_text(std::iter::once(header).chain(rows))
-}
-
-/// `cases.csv`: `point,outcome,case` (1 for a case of interest), the points searched.
-pub fn cases_csv(d: &Discovery) -> Result<String> {
-    let header = ["point", "outcome", "case"].map(String::from).to_vec();
-    let rows = d
-        .points
-        .iter()
-        .zip(&d.outcomes)
-        .zip(&d.cases)
-        .map(|((p, v), c)| vec![p.to_string(), fmt_f64(*v), u8::from(*c).to_string()]);
-    csv_text(std::iter::once(header).chain(rows))
 }
 
 /// The chosen box as the readable table `accord discover` prints.
