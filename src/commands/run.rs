@@ -82,6 +82,9 @@ pub fn run(args: &RunArgs) -> Result<()> {
             threads,
             state_steps: budget::StateSteps::from(states),
             chunk_runs: fresh.chunk_runs,
+            table_format: args
+                .table_format
+                .unwrap_or(scenario.experiment.table_format),
         },
     );
     if !args.quiet {

@@ -41,6 +41,7 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
                 Shard::WHOLE,
                 StatesMode::None,
             ),
+            table_format: s.experiment.table_format,
         },
     );
     outln!("{}", estimate.line(threads))?;
