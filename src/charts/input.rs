@@ -218,32 +218,7 @@ pub(crate) struct PointsTable {
 
 /// Reads `points.csv`: a `point` column, then one column per swept parameter.
 pub(crate) fn read_points(path: &Path) -> Result<PointsTable> {
-    let mut reader = Rows::open(path)?;
-    let headers = reader.header().to_vec();
-    if headers.first().map(String::as_str) != Some("point") || headers.len() < 2 {
-        return Err(bad(
-            path,
-            "the header must be `point` followed by the swept parameters".to_owned(),
-        ));
-    }
-    let params: Vec<String> = headers[1..].to_vec();
-    let mut rows = Vec::new();
-    while reader.advance()? {
-        let text = reader.get(0);
-        let point = text.parse().map_err(|_| {
-            bad(
-                path,
-                format!(
-                    "row {}: `point` is `{text}`, not a point number",
-                    reader.line()
-                ),
-            )
-        })?;
-        let values = (1..=params.len())
-            .map(|j| reader.get(j).to_owned())
-            .collect();
-        rows.push((point, values));
-    }
+    let (params, rows) = crate::output::discovery::read_points_at(path)?;
     Ok(PointsTable { params, rows })
 }
 

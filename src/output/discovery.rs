@@ -116,7 +116,7 @@ impl Discovery {
 }
 
 /// A sweep point and its parameter values as `points.csv` writes them.
-type PointRow = (u32, Vec<String>);
+pub type PointRow = (u32, Vec<String>);
 
 /// `points.csv`: the swept parameters and every point's values as text.
 fn read_points(dir: &Path) -> Result<(Vec<String>, Vec<PointRow>)> {
@@ -129,11 +129,22 @@ fn read_points(dir: &Path) -> Result<(Vec<String>, Vec<PointRow>)> {
                 .to_owned(),
         });
     };
+    read_points_at(&path)
+}
+
+/// The points table at `path` (CSV or Parquet): the swept parameters and every point's values
+/// as text; `accord plot`'s sweep charts read it too.
+///
+/// # Errors
+///
+/// [`Error::InputFile`] when it does not start with `point` and a parameter, or a point number
+/// is not one.
+pub fn read_points_at(path: &Path) -> Result<(Vec<String>, Vec<PointRow>)> {
     let bad = |problem: String| Error::InputFile {
-        path: path.clone(),
+        path: path.to_path_buf(),
         problem,
     };
-    let mut reader = crate::table::Rows::open(&path)?;
+    let mut reader = crate::table::Rows::open(path)?;
     let headers = reader.header().to_vec();
     if headers.first().map(String::as_str) != Some("point") || headers.len() < 2 {
         return Err(bad(
