@@ -82,9 +82,29 @@ fn resume_continues_from_the_kept_chunks_and_refuses_a_different_run() {
 #[cfg(unix)]
 #[test]
 fn sigkill_mid_run_then_resume_gives_the_same_bytes() {
+    sigkill_then_resume("csv");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigkill_mid_run_then_resume_gives_the_same_parquet_bytes() {
+    sigkill_then_resume("parquet");
+}
+
+#[cfg(unix)]
+fn sigkill_then_resume(format: &str) {
     let dir = tempdir();
     let scenario = small_quickstart(dir.path(), 6);
-    let args = ["run", "--runs", "3000", "--quiet", "--chunk-runs", "40"];
+    let args = [
+        "run",
+        "--runs",
+        "3000",
+        "--quiet",
+        "--chunk-runs",
+        "40",
+        "--table-format",
+        format,
+    ];
     let whole = dir.path().join("whole");
     accord()
         .args(args)
@@ -128,9 +148,10 @@ fn sigkill_mid_run_then_resume_gives_the_same_bytes() {
         .arg(&scenario)
         .assert()
         .success();
-    for t in ["timeseries.csv", "summary.csv", "effects.csv"] {
+    for t in ["timeseries", "summary", "effects"] {
+        let t = format!("{t}.{format}");
         assert!(
-            std::fs::read(whole.join(t)).unwrap() == std::fs::read(out.join(t)).unwrap(),
+            std::fs::read(whole.join(&t)).unwrap() == std::fs::read(out.join(&t)).unwrap(),
             "{t} differs"
         );
     }
