@@ -13,7 +13,7 @@ use super::components::{
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Shape, Step,
+    Rivalries, RunRng, Shape, SpareNations, Step,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -121,23 +121,35 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     let ties = build_ties(scenario, &nations, &mut init);
     let rivalries = build_rivalries(scenario, &groups, n);
 
+    // Every nation entity carries exactly this bundle, so overwriting it on a spare entity
+    // of the last run leaves nothing of that run behind.
+    let mut spare = world
+        .remove_resource::<SpareNations>()
+        .map_or_else(Vec::new, |s| s.0)
+        .into_iter();
     let mut nation_entities = Vec::with_capacity(n);
     for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
-        let entity = world
-            .spawn((
-                NationIndex(i as u32),
-                Stance(nation.stance.clone()),
-                InitialStance(nation.stance),
-                Capability(nation.capability),
-                Openness(nation.openness),
-                Gdp(nation.gdp),
-                nation.susceptibility,
-                Groups(nation.groups),
-                Memberships(0),
-                ties,
-            ))
-            .id();
+        let bundle = (
+            NationIndex(i as u32),
+            Stance(nation.stance.clone()),
+            InitialStance(nation.stance),
+            Capability(nation.capability),
+            Openness(nation.openness),
+            Gdp(nation.gdp),
+            nation.susceptibility,
+            Groups(nation.groups),
+            Memberships(0),
+            ties,
+        );
+        let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
+        let entity = match reused {
+            Some(mut entity) => entity.insert(bundle).id(),
+            None => world.spawn(bundle).id(),
+        };
         nation_entities.push(entity);
+    }
+    for entity in spare {
+        world.despawn(entity);
     }
     let mut body_entities = Vec::with_capacity(scenario.bodies.len());
     for (b, spec) in scenario.bodies.iter().enumerate() {
@@ -196,23 +208,29 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     world.insert_resource(recorder);
 }
 
-/// Despawns every nation and body entity of `world` (the run's `NationEntities` and
-/// `BodyEntities`, which list all of them), leaving bevy's own entities and the
-/// (stale) resources of the last run, which [`populate_world`] replaces wholesale.
+/// Ends a run on `world`: despawns its body entities (the run's `BodyEntities`) and keeps
+/// its nation entities (`NationEntities`) as [`SpareNations`], leaving bevy's own entities
+/// and the (stale) resources of the last run, which [`populate_world`] replaces wholesale.
 ///
-/// A run's state lives in exactly those entities and resources, so after this the world
-/// carries nothing of the run into the next one; the schedules initialised on it (the
-/// expensive part of a small run) stay valid because the next run spawns the same archetypes.
+/// A run's state lives in exactly those entities and resources, and the next
+/// [`populate_world`] overwrites every component of each spare nation it reuses and
+/// despawns the rest, so nothing of this run reaches the next one; the schedules initialised
+/// on the world (the expensive part of a small run) stay valid because the next run has the
+/// same archetypes. Spares a run never reused (no `populate_world` since) are despawned.
 pub fn clear_run(world: &mut World) {
-    let mut entities = world
+    let nations = world
         .remove_resource::<NationEntities>()
         .map_or_else(Vec::new, |e| e.0);
+    let mut gone = world
+        .remove_resource::<SpareNations>()
+        .map_or_else(Vec::new, |s| s.0);
     if let Some(bodies) = world.remove_resource::<BodyEntities>() {
-        entities.extend(bodies.0);
+        gone.extend(bodies.0);
     }
-    for entity in entities {
+    for entity in gone {
         world.despawn(entity);
     }
+    world.insert_resource(SpareNations(nations));
     // Standalone bevy_ecs keeps every despawned entity's removal records until trackers are
     // cleared (bevy's App does it each frame); a reused world that never clears them grows
     // by every run's nations, which was the memory that grew with ensemble length.
