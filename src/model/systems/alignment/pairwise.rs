@@ -14,7 +14,7 @@
 //! Every route draws the same numbers and evaluates the same expressions in the same order,
 //! so the bits do not depend on which one a run takes.
 
-use bevy_ecs::prelude::{DetectChanges, Local, Query, Ref, Res, ResMut};
+use bevy_ecs::prelude::{Changed, DetectChanges, Local, Or, Query, Res, ResMut};
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha12Rng;
@@ -26,23 +26,28 @@ use crate::model::components::{
 };
 use crate::model::resources::{Params, Rivalries, RunRng, Shape};
 use crate::model::systems::fit;
+use crate::scenario::Alignment;
 
 /// Stance dimensions with their own compiled meeting loop; larger K takes the general one.
 const FIXED_DIMS: usize = 8;
 
-/// Per-nation data the rule reads, with change detection.
+/// Per-nation data the rule reads besides stances.
 type NationView = (
     &'static NationIndex,
-    Ref<'static, Ties>,
-    Ref<'static, Susceptibility>,
-    Ref<'static, Memberships>,
+    &'static Ties,
+    &'static Susceptibility,
+    &'static Memberships,
 );
+
+/// Nations whose [`NationView`] changed since the rule last ran.
+type ChangedNation = Or<(Changed<Ties>, Changed<Susceptibility>, Changed<Memberships>)>;
 
 /// State of [`align_pairwise`] (a `Local`: it outlives steps and runs, see `model::engine`).
 ///
 /// Row i of `stances`, `pull` and `reach` holds what nation i had when the system last ran
-/// (its own writes included); a nation whose components changed since is read again, and a
-/// new run's nations are all new, so nothing stale is read. `order` is overwritten each step.
+/// (its own writes included), and `complete` what the ties were; a nation whose components
+/// changed since is read again, and a new run's nations are all new (or overwritten) and its
+/// `Params` new, so nothing stale is read. `order` is overwritten each step.
 #[derive(Debug, Default)]
 pub struct PairwiseBuffers {
     /// Stances, n×K row-major.
@@ -53,7 +58,31 @@ pub struct PairwiseBuffers {
     pull: Vec<f64>,
     /// ε_i, s_i, memberships and dialogue.
     reach: Reach,
+    /// Whether every nation's ties are `Ties::Everyone` (a complete network).
+    complete: bool,
 }
+
+impl PairwiseBuffers {
+    /// Reads nation i's ε_i, s_i and memberships, and μ(1 − s_i).
+    fn refresh(
+        &mut self,
+        (index, _, susceptibility, memberships): NationItem,
+        alignment: &Alignment,
+    ) {
+        let i = index.0 as usize;
+        self.reach
+            .set_nation(i, alignment, susceptibility, memberships.0);
+        self.pull[i] = alignment.rate * (1.0 - self.reach.stubbornness[i]);
+    }
+}
+
+/// One row of [`NationView`].
+type NationItem<'a> = (
+    &'a NationIndex,
+    &'a Ties,
+    &'a Susceptibility,
+    &'a Memberships,
+);
 
 /// Pairwise meetings (Deffuant–Weisbuch, sequential; notation in [`super`]).
 ///
@@ -71,6 +100,7 @@ pub fn align_pairwise(
     mut rng: ResMut<RunRng>,
     mut buffers: Local<PairwiseBuffers>,
     nations: Query<NationView>,
+    changed: Query<NationView, ChangedNation>,
     mut stances: Query<(&NationIndex, &mut Stance)>,
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
@@ -86,23 +116,30 @@ pub fn align_pairwise(
     s.reach.fit(n, shape.bodies);
     s.reach.gather_bodies(&bodies);
 
-    let everyone = params.is_changed();
-    let mut complete = true;
-    for (index, tie, susceptibility, memberships) in &nations {
-        complete &= matches!(*tie, Ties::Everyone);
-        if everyone || susceptibility.is_changed() || memberships.is_changed() {
-            let i = index.0 as usize;
-            s.reach
-                .set_nation(i, alignment, &susceptibility, memberships.0);
-            s.pull[i] = alignment.rate * (1.0 - s.reach.stubbornness[i]);
+    // Only what changed since the last step is read again (all of it when `Params` did).
+    let mut refreshed = params.is_changed();
+    if refreshed {
+        for row in &nations {
+            s.refresh(row, alignment);
+        }
+    } else {
+        for row in &changed {
+            s.refresh(row, alignment);
+            refreshed = true;
         }
     }
+    if refreshed {
+        s.complete = nations
+            .iter()
+            .all(|(_, tie, _, _)| matches!(tie, Ties::Everyone));
+    }
+    let complete = s.complete;
     // Partner lists are only read off a complete network; references cannot outlive the step.
     let mut ties: Vec<&Ties> = Vec::new();
     if !complete {
         ties.resize(n, &Ties::Everyone);
         for (index, tie, _, _) in &nations {
-            ties[index.0 as usize] = tie.into_inner();
+            ties[index.0 as usize] = tie;
         }
     }
     let meeting = Meeting {
