@@ -13,7 +13,7 @@ use super::components::{
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Shape, SpareNations, Step,
+    Rivalries, RunRng, Shape, SpareNations, Step, TieCache,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -118,7 +118,7 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         }
     }
 
-    let ties = build_ties(scenario, &nations, &mut init);
+    let ties = ties_of(world, scenario, &nations, &mut init);
     let rivalries = build_rivalries(scenario, &groups, n);
 
     // Every nation entity carries exactly this bundle, so overwriting it on a spare entity
@@ -251,6 +251,39 @@ fn column(c: MetricColumn) -> Column {
     }
 }
 
+/// Ties of every nation, in index order: the world's [`TieCache`] when it was built from the
+/// same network and groups, else [`build_ties`] (which then fills the cache, unless the
+/// network is random and so differs from run to run).
+fn ties_of(
+    world: &mut World,
+    scenario: &Scenario,
+    nations: &[NationInit],
+    rng: &mut ChaCha12Rng,
+) -> Vec<Ties> {
+    let random = matches!(scenario.network.kind, NetworkKind::Random { .. });
+    if !random
+        && let Some(cache) = world.get_resource::<TieCache>()
+        && cache.network == scenario.network
+        && cache.groups.len() == nations.len()
+        && cache
+            .groups
+            .iter()
+            .zip(nations)
+            .all(|(g, n)| *g == n.groups)
+    {
+        return cache.ties.clone();
+    }
+    let ties = build_ties(scenario, nations, rng);
+    if !random {
+        world.insert_resource(TieCache {
+            network: scenario.network.clone(),
+            groups: nations.iter().map(|n| n.groups.clone()).collect(),
+            ties: ties.clone(),
+        });
+    }
+    ties
+}
+
 /// Ties of every nation, in index order.
 ///
 /// Complete: everyone else, weight 1. Random{p}: each pair i<j (lexicographic order) tied
@@ -269,7 +302,27 @@ fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng
             carries[i * g + t] = nation.groups.iter().any(|own| own == tag);
         }
     }
+    // With at most 64 group weights, the tags a pair shares are one AND of bitmasks, and the
+    // factors multiply in the same (ascending t) order as the general loop, so the same bits.
+    let masks: Option<Vec<u64>> = (g <= 64).then(|| {
+        (0..n)
+            .map(|i| {
+                (0..g)
+                    .filter(|&t| carries[i * g + t])
+                    .fold(0, |m, t| m | 1 << t)
+            })
+            .collect()
+    });
     let factor = |i: usize, j: usize| -> f64 {
+        if let Some(masks) = &masks {
+            let mut shared = masks[i] & masks[j];
+            let mut product = 1.0;
+            while shared != 0 {
+                product *= weights[shared.trailing_zeros() as usize].1;
+                shared &= shared - 1;
+            }
+            return product;
+        }
         weights
             .iter()
             .enumerate()
