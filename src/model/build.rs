@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::World;
+use bevy_ecs::prelude::{Entity, World};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -13,7 +13,7 @@ use super::components::{
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Shape, SpareNations, Step, TieCache,
+    Rivalries, RunRng, Shape, SpareNations, Step, TieSource,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -118,17 +118,23 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         }
     }
 
-    let ties = ties_of(world, scenario, &nations, &mut init);
+    let spare = world
+        .remove_resource::<SpareNations>()
+        .map_or_else(Vec::new, |s| s.0);
+    // `None`: every spare nation keeps the ties it has (built from the same network and groups).
+    let ties = if keeps_ties(world, scenario, &nations, &spare) {
+        None
+    } else {
+        Some(fresh_ties(world, scenario, &nations, &mut init))
+    };
     let rivalries = build_rivalries(scenario, &groups, n);
 
-    // Every nation entity carries exactly this bundle, so overwriting it on a spare entity
-    // of the last run leaves nothing of that run behind.
-    let mut spare = world
-        .remove_resource::<SpareNations>()
-        .map_or_else(Vec::new, |s| s.0)
-        .into_iter();
+    // Every nation entity carries exactly this bundle (and `Ties`), so overwriting it on a
+    // spare entity of the last run leaves nothing of that run behind.
+    let mut spare = spare.into_iter();
+    let mut ties = ties.map(Vec::into_iter);
     let mut nation_entities = Vec::with_capacity(n);
-    for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
+    for (i, nation) in nations.into_iter().enumerate() {
         let bundle = (
             NationIndex(i as u32),
             Stance(nation.stance.clone()),
@@ -139,12 +145,15 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
             nation.susceptibility,
             Groups(nation.groups),
             Memberships(0),
-            ties,
         );
+        let tie = ties.as_mut().and_then(Iterator::next);
         let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
-        let entity = match reused {
-            Some(mut entity) => entity.insert(bundle).id(),
-            None => world.spawn(bundle).id(),
+        let entity = match (reused, tie) {
+            (Some(mut entity), Some(tie)) => entity.insert((bundle, tie)).id(),
+            (Some(mut entity), None) => entity.insert(bundle).id(),
+            (None, Some(tie)) => world.spawn((bundle, tie)).id(),
+            // Never: ties are kept only when every nation has a live spare (`keeps_ties`).
+            (None, None) => world.spawn((bundle, Ties::Everyone)).id(),
         };
         nation_entities.push(entity);
     }
@@ -251,37 +260,44 @@ fn column(c: MetricColumn) -> Column {
     }
 }
 
-/// Ties of every nation, in index order: the world's [`TieCache`] when it was built from the
-/// same network and groups, else [`build_ties`] (which then fills the cache, unless the
-/// network is random and so differs from run to run).
-fn ties_of(
+/// Whether the `spare` nations' ties can stay: the world's [`TieSource`] says they were built
+/// from this scenario's network and these groups, and every nation has a live spare.
+fn keeps_ties(
+    world: &World,
+    scenario: &Scenario,
+    nations: &[NationInit],
+    spare: &[Entity],
+) -> bool {
+    spare.len() == nations.len()
+        && world.get_resource::<TieSource>().is_some_and(|source| {
+            source.network == scenario.network
+                && source.groups.len() == nations.len()
+                && source
+                    .groups
+                    .iter()
+                    .zip(nations)
+                    .all(|(g, n)| *g == n.groups)
+        })
+        && spare.iter().all(|&e| world.get_entity(e).is_ok())
+}
+
+/// [`build_ties`], recording what they were built from as the world's [`TieSource`] (none for
+/// a random network, whose ties differ from run to run).
+fn fresh_ties(
     world: &mut World,
     scenario: &Scenario,
     nations: &[NationInit],
     rng: &mut ChaCha12Rng,
 ) -> Vec<Ties> {
-    let random = matches!(scenario.network.kind, NetworkKind::Random { .. });
-    if !random
-        && let Some(cache) = world.get_resource::<TieCache>()
-        && cache.network == scenario.network
-        && cache.groups.len() == nations.len()
-        && cache
-            .groups
-            .iter()
-            .zip(nations)
-            .all(|(g, n)| *g == n.groups)
-    {
-        return cache.ties.clone();
-    }
-    let ties = build_ties(scenario, nations, rng);
-    if !random {
-        world.insert_resource(TieCache {
+    if matches!(scenario.network.kind, NetworkKind::Random { .. }) {
+        world.remove_resource::<TieSource>();
+    } else {
+        world.insert_resource(TieSource {
             network: scenario.network.clone(),
             groups: nations.iter().map(|n| n.groups.clone()).collect(),
-            ties: ties.clone(),
         });
     }
-    ties
+    build_ties(scenario, nations, rng)
 }
 
 /// Ties of every nation, in index order.

@@ -9,7 +9,6 @@ use bevy_ecs::prelude::{Entity, Resource};
 use rand_chacha::ChaCha12Rng;
 
 use super::StatesMode;
-use super::components::Ties;
 use crate::scenario::{Alignment, Diffusion, Event, MetricsConfig, Network, Selector};
 
 /// Run-time parameters (mutable by `set` events).
@@ -131,19 +130,18 @@ pub struct NationEntities(pub Vec<Entity>);
 #[derive(Resource, Clone, Debug, PartialEq, Default)]
 pub struct BodyEntities(pub Vec<Entity>);
 
-/// The ties built for the last run on a reused world (`model::engine`), with what they were
-/// built from: the network and every nation's groups. Ties depend on nothing else unless
-/// the network is random (drawn from the run's stream), so a run whose network and groups
-/// are equal (every run of an arm on a fixed network) clones them instead of building
-/// them again, which for world2025's weighted complete network was a tenth of a run.
+/// What the ties of the last run on a reused world (`model::engine`) were built from: the
+/// network and every nation's groups. Ties depend on nothing else unless the network is
+/// random (drawn from the run's stream; then there is no `TieSource`), so a run whose
+/// network and groups are equal (every run of an arm on a fixed network) keeps the
+/// [`SpareNations`]' `Ties` instead of building them again, which for world2025's weighted
+/// complete network was a tenth of a run.
 #[derive(Resource, Clone, Debug, PartialEq)]
-pub struct TieCache {
+pub struct TieSource {
     /// `[network]` of the scenario the ties were built for (never a random network).
     pub network: Network,
     /// Groups of each nation, index order.
     pub groups: Vec<Vec<String>>,
-    /// The ties, index order.
-    pub ties: Vec<Ties>,
 }
 
 /// The nation entities of the last run on a reused world (`model::engine`), kept by
