@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::figure::{Format, file_stem};
 use super::input::{self, Meta, SummaryRecord};
 use super::time_series::{Band, Labels, time_series_as};
@@ -33,7 +35,7 @@ use crate::metrics::{PRIMARY, catalogue};
 ///
 /// Reads `summary.csv` (required), `effects.csv`, `points.csv` and `manifest.json` (for the
 /// title and step unit; optional). The same CSVs give byte-identical SVGs. Returns the files
-/// written, in drawing order.
+/// written, in drawing order. The charts are drawn in parallel on the current rayon pool.
 ///
 /// # Errors
 ///
@@ -83,71 +85,86 @@ pub fn draw_all(dir: &Path, format: Format) -> Result<Vec<PathBuf>> {
     let arms = input::ordered(summary.iter().map(|r| r.arm.as_str()));
     let metrics = input::ordered(summary.iter().map(|r| r.metric.as_str()));
     let x_label = format!("step ({})", meta.step_unit);
-    let mut written = Vec::new();
+    // Each chart is its own job writing its own files, so they are drawn in parallel (on
+    // the caller's rayon pool) and their files listed in drawing order whatever the timing.
+    let mut jobs: Vec<Job<'_>> = Vec::new();
 
     let primary = PRIMARY.info();
     if metrics.iter().any(|m| m == primary.column) {
-        let bands = bands(&summary, &arms, primary.column);
-        let title = format!("{} of AI governance — {}", primary.title, meta.name);
-        let labels = Labels {
-            title: &title,
-            x: &x_label,
-            y: primary.axis_label,
-        };
-        written.extend(time_series_as(
-            &bands,
-            &labels,
-            primary.range.is_unit(),
-            &[],
-            &charts.join(primary.column),
-            format,
-        )?);
+        let (summary, arms, x_label, meta, charts) = (&summary, &arms, &x_label, &meta, &charts);
+        jobs.push(Box::new(move || {
+            let bands = bands(summary, arms, primary.column);
+            let title = format!("{} of AI governance — {}", primary.title, meta.name);
+            let labels = Labels {
+                title: &title,
+                x: x_label,
+                y: primary.axis_label,
+            };
+            time_series_as(
+                &bands,
+                &labels,
+                primary.range.is_unit(),
+                &[],
+                &charts.join(primary.column),
+                format,
+            )
+        }));
     }
     for metric in &metrics {
-        let bands = bands(&summary, &arms, metric);
-        let title = format!("{} — {}", catalogue::title(metric), meta.name);
-        let labels = Labels {
-            title: &title,
-            x: &x_label,
-            y: &catalogue::axis_label(metric),
-        };
-        let unit = catalogue::range(metric).is_some_and(catalogue::Range::is_unit);
-        let stem = metrics_dir.join(file_stem(metric));
-        written.extend(time_series_as(&bands, &labels, unit, &[], &stem, format)?);
+        let (summary, arms, x_label, meta, metrics_dir) =
+            (&summary, &arms, &x_label, &meta, &metrics_dir);
+        jobs.push(Box::new(move || {
+            let bands = bands(summary, arms, metric);
+            let title = format!("{} — {}", catalogue::title(metric), meta.name);
+            let labels = Labels {
+                title: &title,
+                x: x_label,
+                y: &catalogue::axis_label(metric),
+            };
+            let unit = catalogue::range(metric).is_some_and(catalogue::Range::is_unit);
+            let stem = metrics_dir.join(file_stem(metric));
+            time_series_as(&bands, &labels, unit, &[], &stem, format)
+        }));
     }
-    written.extend(membership(
-        &summary, &arms, &metrics, &meta, &x_label, &charts, format,
-    )?);
+    jobs.push(Box::new(|| {
+        membership(&summary, &arms, &metrics, &meta, &x_label, &charts, format)
+    }));
 
     if let Some(effects_path) = crate::table::locate(dir, "effects")? {
-        let rows = input::read_effects(&effects_path)?;
-        written.extend(effects::forest(
-            &rows,
-            &arms,
-            &meta,
-            &charts.join("effects"),
-            format,
-        )?);
+        let (arms, meta, charts) = (&arms, &meta, &charts);
+        jobs.push(Box::new(move || {
+            let rows = input::read_effects(&effects_path)?;
+            effects::forest(&rows, arms, meta, &charts.join("effects"), format)
+        }));
     }
-    written.extend(stances::draw(dir, &meta, &charts.join("stances"), format)?);
+    jobs.push(Box::new(|| {
+        stances::draw(dir, &meta, &charts.join("stances"), format)
+    }));
 
     // Sweep charts need the parameter values; without points.csv there is nothing to put on
     // their axes, so a folder that lost it still gets every other chart.
     if is_sweep && let Some(points_path) = crate::table::locate(dir, "points")? {
-        let table = input::read_points(&points_path)?;
-        let arms = input::ordered(all_rows.iter().map(|r| r.arm.as_str()));
-        written.extend(sweep::draw(
-            &all_rows,
-            &table,
-            &arms,
-            &sweep_meta,
-            &charts,
-            format,
-        )?);
+        let (all_rows, sweep_meta, charts) = (&all_rows, &sweep_meta, &charts);
+        jobs.push(Box::new(move || {
+            let table = input::read_points(&points_path)?;
+            let arms = input::ordered(all_rows.iter().map(|r| r.arm.as_str()));
+            sweep::draw(all_rows, &table, &arms, sweep_meta, charts, format)
+        }));
     }
-    written.extend(super::sensitivity::draw_sensitivity(dir, format)?);
+    jobs.push(Box::new(|| {
+        super::sensitivity::draw_sensitivity(dir, format)
+    }));
+
+    let drawn: Vec<Result<Vec<PathBuf>>> = jobs.par_iter().map(|job| job()).collect();
+    let mut written = Vec::new();
+    for files in drawn {
+        written.extend(files?);
+    }
     Ok(written)
 }
+
+/// One chart (or one group of charts) of [`draw_all`]: draws and returns the files written.
+type Job<'a> = Box<dyn Fn() -> Result<Vec<PathBuf>> + Send + Sync + 'a>;
 
 /// Most steps a time-series line draws: beyond a few thousand, points are finer than the
 /// pixels of a chart at paper size, and a million-step run would hold its whole summary.

@@ -196,7 +196,12 @@ pub fn run(args: &RunArgs) -> Result<()> {
             }
             other => other?,
         };
-    let drawn = charts::draw_all(staged.path(), charts::Format::Both)?;
+    // The charts are drawn in parallel; `--threads` bounds that too.
+    let draw = || charts::draw_all(staged.path(), charts::Format::Both);
+    let drawn = match threads.map(|t| rayon::ThreadPoolBuilder::new().num_threads(t).build()) {
+        Some(Ok(pool)) => pool.install(draw)?,
+        _ => draw()?,
+    };
     report::html::write(staged.path(), &drawn)?;
     let final_path = staged.commit()?;
     store::remove(&partial);

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::World;
+use bevy_ecs::prelude::{Entity, World};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -13,7 +13,7 @@ use super::components::{
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Shape, Step,
+    Rivalries, RunRng, Shape, SpareNations, Step, TieSource,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -118,26 +118,47 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         }
     }
 
-    let ties = build_ties(scenario, &nations, &mut init);
+    let spare = world
+        .remove_resource::<SpareNations>()
+        .map_or_else(Vec::new, |s| s.0);
+    // `None`: every spare nation keeps the ties it has (built from the same network and groups).
+    let ties = if keeps_ties(world, scenario, &nations, &spare) {
+        None
+    } else {
+        Some(fresh_ties(world, scenario, &nations, &mut init))
+    };
     let rivalries = build_rivalries(scenario, &groups, n);
 
+    // Every nation entity carries exactly this bundle (and `Ties`), so overwriting it on a
+    // spare entity of the last run leaves nothing of that run behind.
+    let mut spare = spare.into_iter();
+    let mut ties = ties.map(Vec::into_iter);
     let mut nation_entities = Vec::with_capacity(n);
-    for (i, (nation, ties)) in nations.into_iter().zip(ties).enumerate() {
-        let entity = world
-            .spawn((
-                NationIndex(i as u32),
-                Stance(nation.stance.clone()),
-                InitialStance(nation.stance),
-                Capability(nation.capability),
-                Openness(nation.openness),
-                Gdp(nation.gdp),
-                nation.susceptibility,
-                Groups(nation.groups),
-                Memberships(0),
-                ties,
-            ))
-            .id();
+    for (i, nation) in nations.into_iter().enumerate() {
+        let bundle = (
+            NationIndex(i as u32),
+            Stance(nation.stance.clone()),
+            InitialStance(nation.stance),
+            Capability(nation.capability),
+            Openness(nation.openness),
+            Gdp(nation.gdp),
+            nation.susceptibility,
+            Groups(nation.groups),
+            Memberships(0),
+        );
+        let tie = ties.as_mut().and_then(Iterator::next);
+        let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
+        let entity = match (reused, tie) {
+            (Some(mut entity), Some(tie)) => entity.insert((bundle, tie)).id(),
+            (Some(mut entity), None) => entity.insert(bundle).id(),
+            (None, Some(tie)) => world.spawn((bundle, tie)).id(),
+            // Never: ties are kept only when every nation has a live spare (`keeps_ties`).
+            (None, None) => world.spawn((bundle, Ties::Everyone)).id(),
+        };
         nation_entities.push(entity);
+    }
+    for entity in spare {
+        world.despawn(entity);
     }
     let mut body_entities = Vec::with_capacity(scenario.bodies.len());
     for (b, spec) in scenario.bodies.iter().enumerate() {
@@ -196,23 +217,29 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     world.insert_resource(recorder);
 }
 
-/// Despawns every nation and body entity of `world` (the run's `NationEntities` and
-/// `BodyEntities`, which list all of them), leaving bevy's own entities and the
-/// (stale) resources of the last run, which [`populate_world`] replaces wholesale.
+/// Ends a run on `world`: despawns its body entities (the run's `BodyEntities`) and keeps
+/// its nation entities (`NationEntities`) as [`SpareNations`], leaving bevy's own entities
+/// and the (stale) resources of the last run, which [`populate_world`] replaces wholesale.
 ///
-/// A run's state lives in exactly those entities and resources, so after this the world
-/// carries nothing of the run into the next one; the schedules initialised on it (the
-/// expensive part of a small run) stay valid because the next run spawns the same archetypes.
+/// A run's state lives in exactly those entities and resources, and the next
+/// [`populate_world`] overwrites every component of each spare nation it reuses and
+/// despawns the rest, so nothing of this run reaches the next one; the schedules initialised
+/// on the world (the expensive part of a small run) stay valid because the next run has the
+/// same archetypes. Spares a run never reused (no `populate_world` since) are despawned.
 pub fn clear_run(world: &mut World) {
-    let mut entities = world
+    let nations = world
         .remove_resource::<NationEntities>()
         .map_or_else(Vec::new, |e| e.0);
+    let mut gone = world
+        .remove_resource::<SpareNations>()
+        .map_or_else(Vec::new, |s| s.0);
     if let Some(bodies) = world.remove_resource::<BodyEntities>() {
-        entities.extend(bodies.0);
+        gone.extend(bodies.0);
     }
-    for entity in entities {
+    for entity in gone {
         world.despawn(entity);
     }
+    world.insert_resource(SpareNations(nations));
     // Standalone bevy_ecs keeps every despawned entity's removal records until trackers are
     // cleared (bevy's App does it each frame); a reused world that never clears them grows
     // by every run's nations, which was the memory that grew with ensemble length.
@@ -233,6 +260,46 @@ fn column(c: MetricColumn) -> Column {
     }
 }
 
+/// Whether the `spare` nations' ties can stay: the world's [`TieSource`] says they were built
+/// from this scenario's network and these groups, and every nation has a live spare.
+fn keeps_ties(
+    world: &World,
+    scenario: &Scenario,
+    nations: &[NationInit],
+    spare: &[Entity],
+) -> bool {
+    spare.len() == nations.len()
+        && world.get_resource::<TieSource>().is_some_and(|source| {
+            source.network == scenario.network
+                && source.groups.len() == nations.len()
+                && source
+                    .groups
+                    .iter()
+                    .zip(nations)
+                    .all(|(g, n)| *g == n.groups)
+        })
+        && spare.iter().all(|&e| world.get_entity(e).is_ok())
+}
+
+/// [`build_ties`], recording what they were built from as the world's [`TieSource`] (none for
+/// a random network, whose ties differ from run to run).
+fn fresh_ties(
+    world: &mut World,
+    scenario: &Scenario,
+    nations: &[NationInit],
+    rng: &mut ChaCha12Rng,
+) -> Vec<Ties> {
+    if matches!(scenario.network.kind, NetworkKind::Random { .. }) {
+        world.remove_resource::<TieSource>();
+    } else {
+        world.insert_resource(TieSource {
+            network: scenario.network.clone(),
+            groups: nations.iter().map(|n| n.groups.clone()).collect(),
+        });
+    }
+    build_ties(scenario, nations, rng)
+}
+
 /// Ties of every nation, in index order.
 ///
 /// Complete: everyone else, weight 1. Random{p}: each pair i<j (lexicographic order) tied
@@ -251,7 +318,27 @@ fn build_ties(scenario: &Scenario, nations: &[NationInit], rng: &mut ChaCha12Rng
             carries[i * g + t] = nation.groups.iter().any(|own| own == tag);
         }
     }
+    // With at most 64 group weights, the tags a pair shares are one AND of bitmasks, and the
+    // factors multiply in the same (ascending t) order as the general loop, so the same bits.
+    let masks: Option<Vec<u64>> = (g <= 64).then(|| {
+        (0..n)
+            .map(|i| {
+                (0..g)
+                    .filter(|&t| carries[i * g + t])
+                    .fold(0, |m, t| m | 1 << t)
+            })
+            .collect()
+    });
     let factor = |i: usize, j: usize| -> f64 {
+        if let Some(masks) = &masks {
+            let mut shared = masks[i] & masks[j];
+            let mut product = 1.0;
+            while shared != 0 {
+                product *= weights[shared.trailing_zeros() as usize].1;
+                shared &= shared - 1;
+            }
+            return product;
+        }
         weights
             .iter()
             .enumerate()

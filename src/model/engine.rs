@@ -5,8 +5,11 @@
 //! ensemble calls [`simulate`] thousands of times per worker, so each thread keeps the
 //! engine of its last run. What crosses from one run to the next, and why that is safe:
 //!
-//! - the world's entities and resources: [`build::clear_run`] despawns every nation and
-//!   body, and the next [`build::populate_world`] replaces every resource;
+//! - the world's entities and resources: [`build::clear_run`] despawns every body and keeps
+//!   the nations as spares, and the next [`build::populate_world`] overwrites every
+//!   component of the spares it reuses (despawning the rest; their `Ties` stay when
+//!   `resources::TieSource` shows they were built from the same network and groups) and
+//!   replaces every resource;
 //! - the schedules, and with them each system's `Local` scratch buffers: every system sizes
 //!   its buffers for the run at hand and overwrites what it reads before reading it, or
 //!   restores them (e.g. marks back to false) before it returns (see [`super::systems`]).

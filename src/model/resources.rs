@@ -9,7 +9,7 @@ use bevy_ecs::prelude::{Entity, Resource};
 use rand_chacha::ChaCha12Rng;
 
 use super::StatesMode;
-use crate::scenario::{Alignment, Diffusion, Event, MetricsConfig, Selector};
+use crate::scenario::{Alignment, Diffusion, Event, MetricsConfig, Network, Selector};
 
 /// Run-time parameters (mutable by `set` events).
 #[derive(Resource, Clone, Debug, PartialEq)]
@@ -129,6 +129,26 @@ pub struct NationEntities(pub Vec<Entity>);
 /// Body entities in index order.
 #[derive(Resource, Clone, Debug, PartialEq, Default)]
 pub struct BodyEntities(pub Vec<Entity>);
+
+/// What the ties of the last run on a reused world (`model::engine`) were built from: the
+/// network and every nation's groups. Ties depend on nothing else unless the network is
+/// random (drawn from the run's stream; then there is no `TieSource`), so a run whose
+/// network and groups are equal (every run of an arm on a fixed network) keeps the
+/// [`SpareNations`]' `Ties` instead of building them again, which for world2025's weighted
+/// complete network was a tenth of a run.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct TieSource {
+    /// `[network]` of the scenario the ties were built for (never a random network).
+    pub network: Network,
+    /// Groups of each nation, index order.
+    pub groups: Vec<Vec<String>>,
+}
+
+/// The nation entities of the last run on a reused world (`model::engine`), kept by
+/// [`crate::model::build::clear_run`] so that the next run overwrites their components
+/// instead of despawning and spawning them again (about a tenth of a 1,000-nation run).
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct SpareNations(pub Vec<Entity>);
 
 /// One metric column, resolved from its name once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -52,6 +52,11 @@ pub fn apply_events(
     while queue.next < queue.events.len() && queue.events[queue.next].step < t {
         queue.next += 1; // unreachable in a normal run: events are applied at their step
     }
+    if queue.events.get(queue.next).is_none_or(|e| e.step != t) {
+        // Nothing due: leave Params untouched, so that its change detection (which the
+        // pairwise rule uses to keep its per-nation buffers between steps) stays quiet.
+        return;
+    }
     let mut world = EventTargets {
         params: &mut params,
         controls: &mut controls,

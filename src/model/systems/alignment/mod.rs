@@ -137,8 +137,8 @@ fn draw_neighbour(
 }
 
 /// Rows i and j (i ≠ j) of an n×k matrix, both mutable.
-#[inline]
-fn rows_mut(x: &mut [f64], i: usize, j: usize, k: usize) -> (&mut [f64], &mut [f64]) {
+#[inline(always)]
+fn rows_mut<T>(x: &mut [T], i: usize, j: usize, k: usize) -> (&mut [T], &mut [T]) {
     if i < j {
         let (head, tail) = x.split_at_mut(j * k);
         (&mut head[i * k..(i + 1) * k], &mut tail[..k])

@@ -1,7 +1,23 @@
 //! The pairwise rule: Deffuant–Weisbuch bounded-confidence meetings, with rivalry.
+//!
+//! One meeting per nation per step makes this the hot path of most scenarios, so the system
+//! avoids work a step does not need:
+//!
+//! - its buffers persist between steps, and only what changed since its last run is read
+//!   back from the nations (bevy change detection: stances moved by other systems, ε_i,
+//!   s_i and memberships changed by events and bodies, everything when `Params` changed);
+//! - the meeting loop is compiled once per stance dimension K ≤ [`FIXED_DIMS`] (rows as
+//!   `[f64; K]`: no per-meeting slice arithmetic or loops of unknown length) besides the
+//!   general version, and skips partner lists on a complete network and body dialogue
+//!   when no body has any.
+//!
+//! Every route draws the same numbers and evaluates the same expressions in the same order,
+//! so the bits do not depend on which one a run takes.
 
-use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use bevy_ecs::prelude::{Changed, DetectChanges, Local, Or, Query, Res, ResMut};
+use rand::RngExt;
 use rand::seq::SliceRandom;
+use rand_chacha::ChaCha12Rng;
 
 use super::{Reach, draw_neighbour, rows_mut};
 use crate::metrics;
@@ -12,17 +28,61 @@ use crate::model::resources::{Params, Rivalries, RunRng, Shape};
 use crate::model::systems::fit;
 use crate::scenario::Alignment;
 
-/// Scratch of [`align_pairwise`] (a `Local`: it outlives runs, see `model::engine`; every
-/// buffer is overwritten in full each step before it is read).
+/// Stance dimensions with their own compiled meeting loop; larger K takes the general one.
+const FIXED_DIMS: usize = 8;
+
+/// Per-nation data the rule reads besides stances.
+type NationView = (
+    &'static NationIndex,
+    &'static Ties,
+    &'static Susceptibility,
+    &'static Memberships,
+);
+
+/// Nations whose [`NationView`] changed since the rule last ran.
+type ChangedNation = Or<(Changed<Ties>, Changed<Susceptibility>, Changed<Memberships>)>;
+
+/// State of [`align_pairwise`] (a `Local`: it outlives steps and runs, see `model::engine`).
+///
+/// Row i of `stances`, `pull` and `reach` holds what nation i had when the system last ran
+/// (its own writes included), and `complete` what the ties were; a nation whose components
+/// changed since is read again, and a new run's nations are all new (or overwritten) and its
+/// `Params` new, so nothing stale is read. `order` is overwritten each step.
 #[derive(Debug, Default)]
 pub struct PairwiseBuffers {
     /// Stances, n×K row-major.
     stances: Vec<f64>,
     /// Meeting order, n.
     order: Vec<u32>,
+    /// μ(1 − s_i), n: the share of the gap nation i closes towards a partner it listens to.
+    pull: Vec<f64>,
     /// ε_i, s_i, memberships and dialogue.
     reach: Reach,
+    /// Whether every nation's ties are `Ties::Everyone` (a complete network).
+    complete: bool,
 }
+
+impl PairwiseBuffers {
+    /// Reads nation i's ε_i, s_i and memberships, and μ(1 − s_i).
+    fn refresh(
+        &mut self,
+        (index, _, susceptibility, memberships): NationItem,
+        alignment: &Alignment,
+    ) {
+        let i = index.0 as usize;
+        self.reach
+            .set_nation(i, alignment, susceptibility, memberships.0);
+        self.pull[i] = alignment.rate * (1.0 - self.reach.stubbornness[i]);
+    }
+}
+
+/// One row of [`NationView`].
+type NationItem<'a> = (
+    &'a NationIndex,
+    &'a Ties,
+    &'a Susceptibility,
+    &'a Memberships,
+);
 
 /// Pairwise meetings (Deffuant–Weisbuch, sequential; notation in [`super`]).
 ///
@@ -39,7 +99,8 @@ pub fn align_pairwise(
     rivals: Res<Rivalries>,
     mut rng: ResMut<RunRng>,
     mut buffers: Local<PairwiseBuffers>,
-    nations: Query<(&NationIndex, &Ties, &Susceptibility, &Memberships)>,
+    nations: Query<NationView>,
+    changed: Query<NationView, ChangedNation>,
     mut stances: Query<(&NationIndex, &mut Stance)>,
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
@@ -51,60 +112,169 @@ pub fn align_pairwise(
     let s = &mut *buffers;
     fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.order, n, 0);
+    fit(&mut s.pull, n, 0.0);
     s.reach.fit(n, shape.bodies);
     s.reach.gather_bodies(&bodies);
 
-    let mut ties: Vec<&Ties> = Vec::with_capacity(n);
-    ties.resize(n, &Ties::Everyone);
-    for (index, tie, susceptibility, memberships) in &nations {
-        let i = index.0 as usize;
-        ties[i] = tie;
-        s.reach
-            .set_nation(i, alignment, susceptibility, memberships.0);
+    // Only what changed since the last step is read again (all of it when `Params` did).
+    let mut refreshed = params.is_changed();
+    if refreshed {
+        for row in &nations {
+            s.refresh(row, alignment);
+        }
+    } else {
+        for row in &changed {
+            s.refresh(row, alignment);
+            refreshed = true;
+        }
     }
-    for (index, stance) in &stances {
-        let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+    if refreshed {
+        s.complete = nations
+            .iter()
+            .all(|(_, tie, _, _)| matches!(tie, Ties::Everyone));
     }
+    let complete = s.complete;
+    // Partner lists are only read off a complete network; references cannot outlive the step.
+    let mut ties: Vec<&Ties> = Vec::new();
+    if !complete {
+        ties.resize(n, &Ties::Everyone);
+        for (index, tie, _, _) in &nations {
+            ties[index.0 as usize] = tie;
+        }
+    }
+    let meeting = Meeting {
+        partners: if complete { None } else { Some(&ties) },
+        rivals: &rivals,
+        repel: alignment.rivalry_rate,
+        dialogue: s.reach.dialogue_mask != 0,
+    };
+    let dynamics = &mut rng.dynamics;
+    match k {
+        1 => step::<1>(&meeting, s, &mut stances, dynamics),
+        2 => step::<2>(&meeting, s, &mut stances, dynamics),
+        3 => step::<3>(&meeting, s, &mut stances, dynamics),
+        4 => step::<4>(&meeting, s, &mut stances, dynamics),
+        5 => step::<5>(&meeting, s, &mut stances, dynamics),
+        6 => step::<6>(&meeting, s, &mut stances, dynamics),
+        7 => step::<7>(&meeting, s, &mut stances, dynamics),
+        FIXED_DIMS => step::<FIXED_DIMS>(&meeting, s, &mut stances, dynamics),
+        _ => step::<0>(&meeting, s, &mut stances, dynamics),
+    }
+}
 
-    meet(n, k, alignment, &rivals, &ties, s, &mut rng.dynamics);
+/// What a step's meetings read besides stances and the per-nation buffers.
+struct Meeting<'a> {
+    /// Each nation's ties, or `None` on a complete network (partners drawn uniformly).
+    partners: Option<&'a [&'a Ties]>,
+    /// σ_ij.
+    rivals: &'a Rivalries,
+    /// ρ.
+    repel: f64,
+    /// Whether some active body has dialogue (else D_ij = 0 for every pair).
+    dialogue: bool,
+}
 
-    for (index, mut stance) in &mut stances {
+/// Reads the stances that changed since the last step, runs one step of meetings and
+/// writes the stances back, for stance dimension `K` (0: any dimension).
+#[inline(always)]
+fn step<const K: usize>(
+    meeting: &Meeting,
+    s: &mut PairwiseBuffers,
+    stances: &mut Query<(&NationIndex, &mut Stance)>,
+    rng: &mut ChaCha12Rng,
+) {
+    let n = s.order.len();
+    let k = if K == 0 { s.stances.len() / n } else { K };
+    for (index, stance) in stances.iter_mut() {
+        // Not our own write of the last step: another system (or a new run) set it.
+        if stance.is_changed() {
+            let i = index.0 as usize;
+            s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
+        }
+    }
+    if K == 0 {
+        let rows = AnyRows {
+            x: &mut s.stances,
+            k,
+        };
+        meet(rows, meeting, &mut s.order, &s.pull, &s.reach, rng);
+    } else {
+        let rows = FixedRows::<K>(s.stances.as_chunks_mut::<K>().0);
+        meet(rows, meeting, &mut s.order, &s.pull, &s.reach, rng);
+    }
+    for (index, mut stance) in stances {
         let i = index.0 as usize;
         stance.0.copy_from_slice(&s.stances[i * k..(i + 1) * k]);
     }
 }
 
-/// One step of meetings on `s.stances` (see [`align_pairwise`]).
-fn meet(
-    n: usize,
+/// Rows of the n×K stance matrix, two at a time.
+trait Rows {
+    /// Rows i and j (i ≠ j), both mutable.
+    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]);
+}
+
+/// Rows of a constant length K.
+struct FixedRows<'a, const K: usize>(&'a mut [[f64; K]]);
+
+impl<const K: usize> Rows for FixedRows<'_, K> {
+    #[inline(always)]
+    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
+        let (a, b) = rows_mut(self.0, i, j, 1);
+        (&mut a[0], &mut b[0])
+    }
+}
+
+/// Rows of any length.
+struct AnyRows<'a> {
+    x: &'a mut [f64],
     k: usize,
-    alignment: &Alignment,
-    rivals: &Rivalries,
-    ties: &[&Ties],
-    s: &mut PairwiseBuffers,
-    rng: &mut rand_chacha::ChaCha12Rng,
+}
+
+impl Rows for AnyRows<'_> {
+    #[inline(always)]
+    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
+        rows_mut(self.x, i, j, self.k)
+    }
+}
+
+/// One step of meetings (see [`align_pairwise`]).
+#[inline(always)]
+fn meet(
+    mut rows: impl Rows,
+    meeting: &Meeting,
+    order: &mut [u32],
+    pull: &[f64],
+    reach: &Reach,
+    rng: &mut ChaCha12Rng,
 ) {
-    for (slot, i) in s.order.iter_mut().zip(0u32..) {
+    let n = order.len();
+    for (slot, i) in order.iter_mut().zip(0u32..) {
         *slot = i;
     }
-    s.order.shuffle(rng);
-    let mu = alignment.rate;
-    let repel = alignment.rivalry_rate;
-    let any_rivals = !rivals.pairs.is_empty();
-    let reach = &s.reach;
-    for o in 0..n {
-        let i = s.order[o] as usize;
-        let Some(j) = draw_neighbour(ties[i], i, n, rng) else {
-            continue;
+    order.shuffle(rng);
+    let any_rivals = !meeting.rivals.pairs.is_empty();
+    for &i in order.iter() {
+        let i = i as usize;
+        let j = match meeting.partners {
+            // draw_neighbour's complete-network case, without the per-meeting match.
+            None if n >= 2 => {
+                let r = rng.random_range(0..(n - 1) as u32) as usize;
+                if r >= i { r + 1 } else { r }
+            }
+            None => continue,
+            Some(ties) => match draw_neighbour(ties[i], i, n, rng) {
+                Some(j) => j,
+                None => continue,
+            },
         };
 
-        let (xi, xj) = rows_mut(&mut s.stances, i, j, k);
+        let (xi, xj) = rows.pair(i, j);
         if any_rivals
-            && !rivals.of(i).is_empty()
-            && let Some(sigma) = rivals.strength(i as u32, j as u32)
+            && !meeting.rivals.of(i).is_empty()
+            && let Some(sigma) = meeting.rivals.strength(i as u32, j as u32)
         {
-            let push = repel * sigma;
+            let push = meeting.repel * sigma;
             for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
                 let (pa, pb) = (*a, *b);
                 *a = (pa - push * (pb - pa)).clamp(0.0, 1.0);
@@ -113,20 +283,18 @@ fn meet(
             continue;
         }
         let distance = metrics::distance(xi, xj);
-        let extra = reach.dialogue(i, j);
-        let move_i = distance < reach.confidence[i] + extra;
-        let move_j = distance < reach.confidence[j] + extra;
+        let (conf_i, conf_j) = if meeting.dialogue {
+            let extra = reach.dialogue(i, j);
+            (reach.confidence[i] + extra, reach.confidence[j] + extra)
+        } else {
+            // ε + D_ij with D_ij = 0 compares exactly like ε.
+            (reach.confidence[i], reach.confidence[j])
+        };
+        let move_i = distance < conf_i;
+        let move_j = distance < conf_j;
         if move_i || move_j {
-            let mi = if move_i {
-                mu * (1.0 - reach.stubbornness[i])
-            } else {
-                0.0
-            };
-            let mj = if move_j {
-                mu * (1.0 - reach.stubbornness[j])
-            } else {
-                0.0
-            };
+            let mi = if move_i { pull[i] } else { 0.0 };
+            let mj = if move_j { pull[j] } else { 0.0 };
             for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
                 let (pa, pb) = (*a, *b);
                 if move_i {
