@@ -134,7 +134,7 @@ def main():
         for fmt in ("csv", "parquet"):
             run(accord, quick, tmp / f"quick-{fmt}", fmt, "--runs", "60", "--states", "final")
         print("quickstart, 60 runs per arm, final states:")
-        check_folders(tmp / "quick-csv", tmp / "quick-parquet", ["timeseries", "summary", "effects", "states"])
+        check_folders(tmp / "quick-csv", tmp / "quick-parquet", ["timeseries", "summary", "effects", "states", "representative_states"])
         timed_reads(tmp / "quick-parquet", tmp / "quick-csv")
 
         text = (ROOT / "scenarios" / "sweep_quickstart.toml").read_text()
@@ -155,7 +155,7 @@ def main():
         check_folders(
             tmp / "sweep-csv",
             tmp / "sweep-parquet",
-            ["timeseries", "summary", "effects", "points", "robustness", "sensitivity"],
+            ["timeseries", "summary", "effects", "points", "representative_states", "robustness", "sensitivity"],
         )
     print("parquet check: every table agrees with its CSV")
 

@@ -45,10 +45,9 @@ pub(crate) fn draw(
     out_stem: &Path,
     format: Format,
 ) -> Result<Vec<PathBuf>> {
-    let path = dir.join(REPRESENTATIVE_STATES);
-    if !path.is_file() {
+    let Some(path) = crate::table::locate(dir, REPRESENTATIVE_STATES)? else {
         return Ok(Vec::new());
-    }
+    };
     let (dims, nations) = read_representative_states(&path)?;
     if nations.is_empty() {
         return Ok(Vec::new());

@@ -84,9 +84,13 @@ pub fn write_folder(
         sensitivity::write_sensitivity(&path, format, scenario, &layout, &series)?;
         record(sensitivity::SENSITIVITY, sensitivity::columns());
     }
+    // With a sweep, representative states are those of sweep point 0.
+    representative::write_representative_states(dir, format, &scenario.at_point(0))?;
+    record(
+        representative::REPRESENTATIVE_STATES,
+        representative::representative_columns(&scenario.dimensions),
+    );
     m.tables.columns = written;
     manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), &m)?;
-    // With a sweep, representative states are those of sweep point 0.
-    representative::write_representative_states(dir, &scenario.at_point(0))?;
     Ok(Results { summary, effects })
 }

@@ -1,4 +1,4 @@
-//! `representative_states.csv`: the final stances of one representative run per arm, which
+//! The representative states table (`representative_states.csv` or `.parquet`): the final stances of one representative run per arm, which
 //! the stance chart projects to two dimensions.
 //!
 //! The runs are re-simulated when the folder is written, so that charts only ever draw from
@@ -8,47 +8,55 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::experiment;
-use crate::fmt::fmt_f64;
 use crate::scenario::Scenario;
+use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 
-/// File name of the representative states, inside an output folder.
-pub const REPRESENTATIVE_STATES: &str = "representative_states.csv";
+/// The table's name inside an output folder (`representative_states.csv` or `.parquet`).
+pub const REPRESENTATIVE_STATES: &str = "representative_states";
 
 /// The columns before the dimensions, as the writer writes and the reader expects them.
 const FIXED: [&str; 5] = ["arm", "run", "nation", "gdp", "capability"];
 
-/// Writes `representative_states.csv` into `dir`: `arm,run,nation,gdp,capability,<dims…>` for
-/// the representative run of every arm ([`experiment::representative_states`]: run 0, at sweep
-/// point 0 when the scenario has a sweep, at the final step).
+/// The table's columns for a scenario with these dimensions.
+pub fn representative_columns(dimensions: &[String]) -> Vec<Column> {
+    let mut columns = vec![
+        column("arm", Kind::Text),
+        column("run", Kind::Int),
+        column("nation", Kind::Text),
+        column("gdp", Kind::Float),
+        column("capability", Kind::Float),
+    ];
+    columns.extend(dimensions.iter().map(|d| column(d.clone(), Kind::Float)));
+    columns
+}
+
+/// Writes the representative states into `dir` in `format`:
+/// `arm,run,nation,gdp,capability,<dims…>` for the representative run of every arm
+/// ([`experiment::representative_states`]: run 0, at sweep point 0 when the scenario has a
+/// sweep, at the final step).
 ///
 /// # Errors
 ///
 /// [`Error::Io`] when the file cannot be written.
-pub fn write_representative_states(dir: &Path, scenario: &Scenario) -> Result<()> {
-    let path = dir.join(REPRESENTATIVE_STATES);
-    let csv_err = |e: csv::Error| {
-        let text = e.to_string();
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::io("write", &path, io),
-            _ => Error::io("write", &path, std::io::Error::other(text)),
-        }
-    };
-    let mut w = csv::Writer::from_path(&path).map_err(csv_err)?;
-    let mut header = FIXED.to_vec();
-    header.extend(scenario.dimensions.iter().map(String::as_str));
-    w.write_record(&header).map_err(csv_err)?;
+pub fn write_representative_states(
+    dir: &Path,
+    format: TableFormat,
+    scenario: &Scenario,
+) -> Result<()> {
+    let columns = representative_columns(&scenario.dimensions);
+    let mut w = TableWriter::create(dir, REPRESENTATIVE_STATES, format, columns)?;
     for r in experiment::representative_states(scenario) {
         let mut row = vec![
-            scenario.arms[r.arm].name.clone(),
-            "0".to_owned(),
-            r.state.nation,
-            fmt_f64(r.gdp),
-            fmt_f64(r.state.capability),
+            Cell::Text(&scenario.arms[r.arm].name),
+            Cell::Int(0),
+            Cell::Text(&r.state.nation),
+            Cell::float(r.gdp),
+            Cell::float(r.state.capability),
         ];
-        row.extend(r.state.stance.iter().map(|x| fmt_f64(*x)));
-        w.write_record(&row).map_err(csv_err)?;
+        row.extend(r.state.stance.iter().map(|x| Cell::float(*x)));
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| Error::io("write", &path, e))
+    w.finish()
 }
 
 /// One nation of `representative_states.csv` (the columns the stance chart uses).
@@ -72,35 +80,30 @@ pub struct RepresentativeNation {
 /// [`Error::Usage`] when the file cannot be read or parsed.
 pub fn read_representative_states(path: &Path) -> Result<(Vec<String>, Vec<RepresentativeNation>)> {
     let bad = |m: String| Error::Usage(format!("`{}`: {m}", path.display()));
-    let mut reader = csv::Reader::from_path(path).map_err(|e| bad(e.to_string()))?;
-    let headers = reader.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let mut reader = crate::table::Rows::open(path)?;
+    let headers = reader.header().to_vec();
     if headers.len() < FIXED.len() || headers.iter().zip(FIXED).any(|(h, f)| h != f) {
         return Err(bad(format!(
             "the header must start with {}",
             FIXED.join(",")
         )));
     }
-    let dims: Vec<String> = headers
-        .iter()
-        .skip(FIXED.len())
-        .map(str::to_owned)
-        .collect();
+    let dims: Vec<String> = headers[FIXED.len()..].to_vec();
     let mut nations = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| bad(e.to_string()))?;
+    while reader.advance()? {
         let num = |j: usize| -> Result<f64> {
-            let text = record.get(j).unwrap_or("");
+            let text = reader.get(j);
             text.parse().map_err(|_| {
                 bad(format!(
                     "row {}: `{}` is `{text}`, not a number",
-                    i + 2,
-                    headers.get(j).unwrap_or("")
+                    reader.line(),
+                    headers.get(j).map_or("", String::as_str)
                 ))
             })
         };
         nations.push(RepresentativeNation {
-            arm: record.get(0).unwrap_or("").to_owned(),
-            id: record.get(2).unwrap_or("").to_owned(),
+            arm: reader.get(0).to_owned(),
+            id: reader.get(2).to_owned(),
             gdp: num(3)?,
             stance: (FIXED.len()..headers.len())
                 .map(num)
