@@ -36,7 +36,7 @@ use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 pub const SENSITIVITY: &str = "sensitivity";
 
 /// The header of the table.
-const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 13] = [
     "arm",
     "outcome",
     "metric",
