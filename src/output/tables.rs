@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::experiment::{EffectRow, Layout, RunSource, SummaryRow};
 use crate::fmt::fmt_f64;
 use crate::scenario::{ParamValue, Sweep};
@@ -167,19 +167,10 @@ pub fn write_runs_table(
 /// arm, run order) to `out`. `accord replay` uses it, so a replayed run's rows are formatted
 /// exactly as the file's (a Parquet file reads back as this same text).
 pub fn timeseries_csv(out: impl std::io::Write, src: &(impl RunSource + ?Sized)) -> Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
-    let io = |err: csv::Error| Error::io("write", "timeseries.csv", std::io::Error::other(err));
-    let e = src.layout();
-    w.write_record(timeseries_columns(&e).iter().map(|c| c.name.as_str()))
-        .map_err(io)?;
-    timeseries_rows(src, false, |row| {
-        w.write_record(row.iter().map(crate::table::csv_text))
-            .map_err(io)
-    })?;
-    w.flush()
-        .map_err(|err| Error::io("write", "timeseries.csv", err))
+    let columns = timeseries_columns(&src.layout());
+    crate::table::csv_to(out, "timeseries.csv", &columns, |sink| {
+        timeseries_rows(src, false, sink)
+    })
 }
 
 /// Every row of `timeseries` as cells, in point, arm, run, step order; only each run's final

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 pub use read::{Rows, scan};
-pub use write::{TableWriter, csv_text};
+pub use write::{TableWriter, csv_text, csv_to};
 
 /// The version of the tables' column names and types. Bump it when a column is renamed,
 /// retyped or removed (adding a column to the end is compatible for readers by name, but

@@ -1,7 +1,7 @@
 //! Writing a table row by row in either format, in memory bounded by one Parquet row group.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::parquet::ParquetSink;
@@ -90,6 +90,25 @@ impl TableWriter {
             Sink::Parquet(p) => p.finish().map_err(|e| parquet_error(&path, e)),
         }
     }
+}
+
+/// Writes a table as CSV text to `out` (memory, a pipe: not a file of the folder): the header
+/// of `columns`, then every row `fill` passes to its sink. What a replay compares against and
+/// a test reads; the bytes are those of the table's `.csv` file.
+pub fn csv_to(
+    out: impl Write,
+    name: &str,
+    columns: &[Column],
+    fill: impl FnOnce(&mut dyn FnMut(&[Cell<'_>]) -> Result<()>) -> Result<()>,
+) -> Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    let error = |e: csv::Error| Error::io("write", name, std::io::Error::other(e));
+    w.write_record(columns.iter().map(|c| c.name.as_str()))
+        .map_err(error)?;
+    fill(&mut |row| w.write_record(row.iter().map(csv_text)).map_err(error))?;
+    w.flush().map_err(|e| Error::io("write", name, e))
 }
 
 /// A cell as CSV text: integers in decimal, floats in the fixed format, undefined as empty.

@@ -200,19 +200,10 @@ pub fn table_csv(stem: &str, d: &Discovery) -> Result<String> {
         "box" => chosen_box,
         _ => cases,
     };
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let err = |e: csv::Error| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e));
-    w.write_record(columns(stem, d).iter().map(|c| c.name.as_str()))
-        .map_err(err)?;
-    table(d, &mut |row| {
-        w.write_record(row.iter().map(crate::table::csv_text))
-            .map_err(err)
+    let mut bytes = Vec::new();
+    crate::table::csv_to(&mut bytes, DISCOVERY_DIR, &columns(stem, d), |sink| {
+        table(d, sink)
     })?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))?;
     String::from_utf8(bytes)
         .map_err(|e| Error::io("write", DISCOVERY_DIR, std::io::Error::other(e.to_string())))
 }
