@@ -13,8 +13,9 @@
 //! - Leaves, used by anything: [`error`], [`seed`] (per-run seeds), [`fmt`] (the CSV float
 //!   format, escaping of user text), [`provenance`] (what produced a result: engine, input
 //!   hashes, seed, runs, command), [`atomic`] (output folders that appear whole or not at
-//!   all), [`stats`] (pure statistics such as PCA and the Sobol' sequence) and [`analysis`]
-//!   (sensitivity estimators over plain arrays).
+//!   all), [`stats`] (pure statistics such as PCA and the Sobol' sequence), [`table`] (typed
+//!   tables written as CSV or Parquet and read back as text) and [`analysis`] (sensitivity
+//!   estimators over plain arrays).
 //! - [`scenario`] (input, validated) ← [`metrics`] (pure functions) ← [`model`] (simulation,
 //!   no I/O) ← [`experiment`] (ensembles, statistics, and the chunk stores behind `run`,
 //!   `--resume`, shards and `merge`) ← [`output`] (the output folder's files, replay, the
