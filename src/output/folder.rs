@@ -33,10 +33,9 @@ pub fn write_folder(
     let layout = src.layout();
     let format = m.tables.format;
     let mut m = m.clone();
+    // Each table's columns as its writer returns them: the schema the manifest lists is the
+    // one written.
     let mut written = std::collections::BTreeMap::new();
-    let mut record = |stem: &str, columns| {
-        written.insert(stem.to_owned(), columns);
-    };
     // The summary is streamed to its file; only the final step's rows (the end-of-run table)
     // are kept, so memory does not grow with the recorded steps.
     let last = layout.steps.last().copied();
@@ -49,32 +48,28 @@ pub fn write_folder(
         }
         Ok(())
     })?;
-    writer.finish()?;
-    record("summary", tables::summary_columns(&layout));
+    written.insert("summary", writer.finish()?);
     let effects = experiment::paired_effects(src, scenario.experiment.reference, all_steps)?;
     let mode = tables::RunsTable::from_name(&m.runs_table);
-    tables::write_runs_table(dir, format, src, mode)?;
-    if mode != tables::RunsTable::None {
-        record("timeseries", tables::timeseries_columns(&layout));
+    if let Some(columns) = tables::write_runs_table(dir, format, src, mode)? {
+        written.insert("timeseries", columns);
     }
     if layout.arms.len() > 1 {
-        tables::write_effects(dir, format, &layout, &effects)?;
-        record("effects", tables::effects_columns());
-    }
-    if m.states != "none" {
-        tables::write_states(dir, format, src, &scenario.dimensions)?;
-        record(
-            "states",
-            tables::states_columns(&layout, &scenario.dimensions),
+        written.insert(
+            "effects",
+            tables::write_effects(dir, format, &layout, &effects)?,
         );
     }
+    if m.states != "none" {
+        let columns = tables::write_states(dir, format, src, &scenario.dimensions)?;
+        written.insert("states", columns);
+    }
     if let Some(sweep) = &scenario.sweep {
-        tables::write_points(dir, format, sweep)?;
-        record("points", tables::points_columns(sweep));
+        written.insert("points", tables::write_points(dir, format, sweep)?);
         if layout.arms.len() > 1 {
             // From the summary just written, as `accord analyze` computes it later.
             super::robustness::write_robustness(dir, format, &[])?;
-            record("robustness", super::robustness::columns());
+            written.insert(super::robustness::ROBUSTNESS, super::robustness::columns());
         }
     }
     if sensitivity::has_sensitivity(scenario) {
@@ -82,15 +77,15 @@ pub fn write_folder(
         let series = sensitivity::series_from_rows(&layout, reference, &summary, &effects);
         let path = dir.join(format.file_name(sensitivity::SENSITIVITY));
         sensitivity::write_sensitivity(&path, format, scenario, &layout, &series)?;
-        record(sensitivity::SENSITIVITY, sensitivity::columns());
+        written.insert(sensitivity::SENSITIVITY, sensitivity::columns());
     }
     // With a sweep, representative states are those of sweep point 0.
-    representative::write_representative_states(dir, format, &scenario.at_point(0))?;
-    record(
-        representative::REPRESENTATIVE_STATES,
-        representative::representative_columns(&scenario.dimensions),
-    );
-    m.tables.columns = written;
+    let columns = representative::write_representative_states(dir, format, &scenario.at_point(0))?;
+    written.insert(representative::REPRESENTATIVE_STATES, columns);
+    m.tables.columns = written
+        .into_iter()
+        .map(|(stem, columns)| (stem.to_owned(), columns))
+        .collect();
     manifest::write(&dir.join(crate::atomic::OUTPUT_MANIFEST), &m)?;
     Ok(Results { summary, effects })
 }

@@ -42,7 +42,7 @@ pub fn write_representative_states(
     dir: &Path,
     format: TableFormat,
     scenario: &Scenario,
-) -> Result<()> {
+) -> Result<Vec<Column>> {
     let columns = representative_columns(&scenario.dimensions);
     let mut w = TableWriter::create(dir, REPRESENTATIVE_STATES, format, columns)?;
     for r in experiment::representative_states(scenario) {

@@ -398,7 +398,7 @@ pub fn write_sensitivity(
             ])?;
         }
     }
-    w.finish()
+    w.finish().map(drop)
 }
 
 /// Recomputes `sensitivity.csv` of the output folder `dir` from its manifest, `summary.csv`

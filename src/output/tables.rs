@@ -42,7 +42,7 @@ pub fn points_columns(sweep: &Sweep) -> Vec<Column> {
 
 /// `points` of a sweep, one row per point; numbers in the fixed 10-decimal format (CSV) or
 /// as f64 (Parquet), booleans and text as written.
-pub fn write_points(dir: &Path, format: TableFormat, sweep: &Sweep) -> Result<()> {
+pub fn write_points(dir: &Path, format: TableFormat, sweep: &Sweep) -> Result<Vec<Column>> {
     let columns = points_columns(sweep);
     let kinds: Vec<Kind> = columns.iter().map(|c| c.kind).collect();
     let mut w = TableWriter::create(dir, "points", format, columns)?;
@@ -143,24 +143,25 @@ pub fn write_timeseries(
     dir: &Path,
     format: TableFormat,
     src: &(impl RunSource + ?Sized),
-) -> Result<()> {
-    write_runs_table(dir, format, src, RunsTable::All)
+) -> Result<Vec<Column>> {
+    let columns = write_runs_table(dir, format, src, RunsTable::All)?;
+    Ok(columns.unwrap_or_default())
 }
 
-/// `timeseries` in `mode`: all rows, each run's final row, or no file.
+/// `timeseries` in `mode`: all rows, each run's final row, or no file (`None`).
 pub fn write_runs_table(
     dir: &Path,
     format: TableFormat,
     src: &(impl RunSource + ?Sized),
     mode: RunsTable,
-) -> Result<()> {
+) -> Result<Option<Vec<Column>>> {
     if mode == RunsTable::None {
-        return Ok(());
+        return Ok(None);
     }
     let e = src.layout();
     let mut w = TableWriter::create(dir, "timeseries", format, timeseries_columns(&e))?;
     timeseries_rows(src, mode == RunsTable::Final, |row| w.row(row))?;
-    w.finish()
+    w.finish().map(Some)
 }
 
 /// Writes the bytes of `timeseries.csv` for `src` (header, then every run's rows in point,
@@ -231,7 +232,7 @@ pub fn write_summary(
     format: TableFormat,
     e: &Layout,
     rows: &[SummaryRow],
-) -> Result<()> {
+) -> Result<Vec<Column>> {
     let mut w = SummaryWriter::create(dir, format, e)?;
     rows.iter().try_for_each(|r| w.write(r))?;
     w.finish()
@@ -277,8 +278,8 @@ impl<'a> SummaryWriter<'a> {
         self.w.row(&row)
     }
 
-    /// Flushes the file.
-    pub fn finish(self) -> Result<()> {
+    /// Flushes the file; returns its columns.
+    pub fn finish(self) -> Result<Vec<Column>> {
         self.w.finish()
     }
 }
@@ -304,7 +305,7 @@ pub fn write_states(
     format: TableFormat,
     src: &(impl RunSource + ?Sized),
     dimensions: &[String],
-) -> Result<()> {
+) -> Result<Vec<Column>> {
     let e = src.layout();
     let mut w = TableWriter::create(dir, "states", format, states_columns(&e, dimensions))?;
     for cell in 0..e.cells() {
@@ -360,7 +361,7 @@ pub fn write_effects(
     format: TableFormat,
     e: &Layout,
     rows: &[EffectRow],
-) -> Result<()> {
+) -> Result<Vec<Column>> {
     let mut w = TableWriter::create(dir, "effects", format, effects_columns())?;
     for r in rows {
         let mut row = vec![

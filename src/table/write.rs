@@ -82,13 +82,15 @@ impl TableWriter {
         }
     }
 
-    /// Flushes the last rows (and a Parquet file's footer) to disk.
-    pub fn finish(self) -> Result<()> {
+    /// Flushes the last rows (and a Parquet file's footer) to disk; returns the columns
+    /// written, which the manifest records, so the schema it lists is the one on disk.
+    pub fn finish(self) -> Result<Vec<Column>> {
         let path = self.path;
         match self.sink {
-            Sink::Csv { mut w, .. } => w.flush().map_err(|e| Error::io("write", &path, e)),
-            Sink::Parquet(p) => p.finish().map_err(|e| parquet_error(&path, e)),
+            Sink::Csv { mut w, .. } => w.flush().map_err(|e| Error::io("write", &path, e))?,
+            Sink::Parquet(p) => p.finish().map_err(|e| parquet_error(&path, e))?,
         }
+        Ok(self.columns)
     }
 }
 
