@@ -46,6 +46,26 @@ pub fn distance(a: &[f64], b: &[f64]) -> f64 {
     distance_with(a, b, (k as f64).sqrt())
 }
 
+/// [`distance`] of two 1-D stances, bit for bit, without its square root.
+///
+/// In binary floating point with round-to-nearest, √(fl(d²)) = |d| whenever d² neither
+/// underflows nor overflows (the rounding error of d² is too small to move the root off |d|),
+/// so |d| is the distance for every gap from 2⁻⁵⁰⁰ to 2⁵⁰⁰ and the root is only taken
+/// outside that range. The meeting kernel compares this against ε at every meeting, and
+/// the root's latency sat on its critical path.
+#[inline(always)]
+pub fn distance_1d(a: f64, b: f64) -> f64 {
+    const SMALL: f64 = 3.054936363499605e-151; // 2^-500
+    const LARGE: f64 = 3.273390607896142e150; // 2^500
+    let d = a - b;
+    let gap = d.abs();
+    if (SMALL..=LARGE).contains(&gap) {
+        gap
+    } else {
+        (d * d).sqrt()
+    }
+}
+
 /// `‖a − b‖ / sqrt_k`, with √K hoisted out of the pair loop (bit-identical to [`distance`]).
 #[inline]
 fn distance_with(a: &[f64], b: &[f64], sqrt_k: f64) -> f64 {

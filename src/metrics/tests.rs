@@ -371,6 +371,46 @@ proptest! {
     }
 }
 
+/// Finite f64 of every magnitude, including the ends where d² under- or overflows.
+fn any_magnitude() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        0.0..1.0f64,
+        (-1e-140..1e-140f64),
+        (1e150..1e160f64),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #[test]
+    fn distance_1d_is_the_distance_bit_for_bit(a in any_magnitude(), b in any_magnitude()) {
+        prop_assert_eq!(distance_1d(a, b).to_bits(), distance(&[a], &[b]).to_bits());
+    }
+}
+
+#[test]
+fn distance_1d_at_the_ends_of_its_shortcut() {
+    let tiny = f64::from_bits(1); // smallest subnormal: d² underflows to 0
+    for (a, b) in [
+        (tiny, 0.0),
+        (2f64.powi(-500), 0.0),
+        (2f64.powi(-501), 0.0),
+        (2f64.powi(500), 0.0),
+        (2f64.powi(501), 0.0),
+        (f64::MAX, -f64::MAX),
+        (0.3, 0.1),
+        (1.0, 1.0),
+    ] {
+        assert_eq!(
+            distance_1d(a, b).to_bits(),
+            distance(&[a], &[b]).to_bits(),
+            "{a} {b}"
+        );
+    }
+    assert_eq!(distance_1d(tiny, 0.0), 0.0);
+}
+
 #[test]
 fn the_sorted_pass_matches_the_pair_loop_on_large_clumped_snapshots() {
     use rand::{RngExt, SeedableRng};

@@ -19,7 +19,7 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha12Rng;
 
-use super::{Reach, draw_neighbour, rows_mut};
+use super::{Reach, draw_neighbour};
 use crate::metrics;
 use crate::model::components::{
     BodyConfig, BodyIndex, BodyState, Memberships, NationIndex, Stance, Susceptibility, Ties,
@@ -210,8 +210,14 @@ fn step<const K: usize>(
 
 /// Rows of the n×K stance matrix, two at a time.
 trait Rows {
-    /// Rows i and j (i ≠ j), both mutable.
-    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]);
+    /// Rows i and j (i ≠ j), both mutable; `None` if they are not two distinct rows.
+    ///
+    /// Without an `i < j` test: which of the two comes first is a coin flip per meeting, and
+    /// branching on it cost a mispredicted branch in every other meeting.
+    fn pair(&mut self, i: usize, j: usize) -> Option<(&mut [f64], &mut [f64])>;
+
+    /// d_ij between two rows (`metrics::distance`, bit for bit).
+    fn distance(a: &[f64], b: &[f64]) -> f64;
 }
 
 /// Rows of a constant length K.
@@ -219,9 +225,18 @@ struct FixedRows<'a, const K: usize>(&'a mut [[f64; K]]);
 
 impl<const K: usize> Rows for FixedRows<'_, K> {
     #[inline(always)]
-    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
-        let (a, b) = rows_mut(self.0, i, j, 1);
-        (&mut a[0], &mut b[0])
+    fn pair(&mut self, i: usize, j: usize) -> Option<(&mut [f64], &mut [f64])> {
+        let [a, b] = self.0.get_disjoint_mut([i, j]).ok()?;
+        Some((a, b))
+    }
+
+    #[inline(always)]
+    fn distance(a: &[f64], b: &[f64]) -> f64 {
+        if K == 1 {
+            metrics::distance_1d(a[0], b[0])
+        } else {
+            metrics::distance(a, b)
+        }
     }
 }
 
@@ -233,15 +248,25 @@ struct AnyRows<'a> {
 
 impl Rows for AnyRows<'_> {
     #[inline(always)]
-    fn pair(&mut self, i: usize, j: usize) -> (&mut [f64], &mut [f64]) {
-        rows_mut(self.x, i, j, self.k)
+    fn pair(&mut self, i: usize, j: usize) -> Option<(&mut [f64], &mut [f64])> {
+        let k = self.k;
+        let [a, b] = self
+            .x
+            .get_disjoint_mut([i * k..(i + 1) * k, j * k..(j + 1) * k])
+            .ok()?;
+        Some((a, b))
+    }
+
+    #[inline(always)]
+    fn distance(a: &[f64], b: &[f64]) -> f64 {
+        metrics::distance(a, b)
     }
 }
 
 /// One step of meetings (see [`align_pairwise`]).
 #[inline(always)]
-fn meet(
-    mut rows: impl Rows,
+fn meet<R: Rows>(
+    mut rows: R,
     meeting: &Meeting,
     order: &mut [u32],
     pull: &[f64],
@@ -269,7 +294,9 @@ fn meet(
             },
         };
 
-        let (xi, xj) = rows.pair(i, j);
+        let Some((xi, xj)) = rows.pair(i, j) else {
+            continue;
+        };
         if any_rivals
             && !meeting.rivals.of(i).is_empty()
             && let Some(sigma) = meeting.rivals.strength(i as u32, j as u32)
@@ -282,7 +309,7 @@ fn meet(
             }
             continue;
         }
-        let distance = metrics::distance(xi, xj);
+        let distance = R::distance(xi, xj);
         let (conf_i, conf_j) = if meeting.dialogue {
             let extra = reach.dialogue(i, j);
             (reach.confidence[i] + extra, reach.confidence[j] + extra)
@@ -290,20 +317,17 @@ fn meet(
             // ε + D_ij with D_ij = 0 compares exactly like ε.
             (reach.confidence[i], reach.confidence[j])
         };
+        // Both moves are computed and selected rather than branched on: whether a meeting
+        // moves anyone is as good as random early in a run, and a select costs less than
+        // the mispredictions.
         let move_i = distance < conf_i;
         let move_j = distance < conf_j;
-        if move_i || move_j {
-            let mi = if move_i { pull[i] } else { 0.0 };
-            let mj = if move_j { pull[j] } else { 0.0 };
-            for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
-                let (pa, pb) = (*a, *b);
-                if move_i {
-                    *a = pa + mi * (pb - pa);
-                }
-                if move_j {
-                    *b = pb + mj * (pa - pb);
-                }
-            }
+        let (mi, mj) = (pull[i], pull[j]);
+        for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
+            let (pa, pb) = (*a, *b);
+            let (na, nb) = (pa + mi * (pb - pa), pb + mj * (pa - pb));
+            *a = if move_i { na } else { pa };
+            *b = if move_j { nb } else { pb };
         }
     }
 }
