@@ -46,38 +46,69 @@ pub fn distance(a: &[f64], b: &[f64]) -> f64 {
     distance_with(a, b, (k as f64).sqrt())
 }
 
-/// [`distance`] of two 1-D stances, bit for bit, without its square root.
-///
-/// In binary floating point with round-to-nearest, √(fl(d²)) = |d| whenever d² neither
-/// underflows nor overflows (the rounding error of d² is too small to move the root off |d|),
-/// so |d| is the distance for every gap from 2⁻⁵⁰⁰ to 2⁵⁰⁰ and the root is only taken
-/// outside that range. The meeting kernel compares this against ε at every meeting, and
-/// the root's latency sat on its critical path.
-#[inline(always)]
-pub fn distance_1d(a: f64, b: f64) -> f64 {
-    const SMALL: f64 = 3.054936363499605e-151; // 2^-500
-    const LARGE: f64 = 3.273390607896142e150; // 2^500
-    let d = a - b;
-    let gap = d.abs();
-    if (SMALL..=LARGE).contains(&gap) {
-        gap
-    } else {
-        (d * d).sqrt()
-    }
-}
-
 /// `‖a − b‖ / sqrt_k`, with √K hoisted out of the pair loop (bit-identical to [`distance`]).
 #[inline]
 fn distance_with(a: &[f64], b: &[f64], sqrt_k: f64) -> f64 {
-    let sum_sq: f64 = a
-        .iter()
+    squared_gap(a, b).sqrt() / sqrt_k
+}
+
+/// Σ_d (a_d − b_d)² in dimension order: the sum under [`distance`]'s square root, with its
+/// bits (compare it with a [`squared_threshold`] instead of taking the root).
+#[inline(always)]
+pub fn squared_gap(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
         .zip(b)
         .map(|(x, y)| {
             let d = x - y;
             d * d
         })
-        .sum();
-    sum_sq.sqrt() / sqrt_k
+        .sum()
+}
+
+/// How a distance is compared with its bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Within {
+    /// d < bound (a confidence: nations closer than ε listen).
+    Below,
+    /// d ≤ bound (a tolerance: stances within δ are compatible).
+    AtMost,
+}
+
+/// The largest sum of squares s whose distance in `dims` dimensions, fl(fl(√s) / √K), is
+/// within `bound`; −∞ when no s is (a negative or NaN bound), +∞ when every s is.
+///
+/// A correctly rounded square root and division are monotone, so the distance is a
+/// non-decreasing function of s and `s <= threshold` decides exactly what comparing the
+/// distance would, for every s including NaN (never within), with neither a root nor a
+/// division per pair: the meeting kernel and the metric passes compare millions of pairs
+/// per run. Found by bisection over the bit patterns of the non-negative floats, which are
+/// ordered as their values: 63 steps.
+pub fn squared_threshold(bound: f64, dims: usize, within: Within) -> f64 {
+    let sqrt_k = (dims.max(1) as f64).sqrt();
+    let holds = |bits: u64| {
+        let d = f64::from_bits(bits).sqrt() / sqrt_k;
+        match within {
+            Within::Below => d < bound,
+            Within::AtMost => d <= bound,
+        }
+    };
+    let (mut lo, mut hi) = (0.0f64.to_bits(), f64::INFINITY.to_bits());
+    if !holds(lo) {
+        return f64::NEG_INFINITY;
+    }
+    if holds(hi) {
+        return f64::INFINITY;
+    }
+    // holds(lo) and !holds(hi) throughout.
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if holds(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    f64::from_bits(lo)
 }
 
 /// Normalised weights w_i summing to 1: GDP shares (negative/NaN GDP treated as 0; if the total is 0, fall back to equal) or equal 1/n. Empty input -> empty vec.
@@ -145,6 +176,10 @@ impl UnionFind {
 
     /// Joins the set whose root is `root_a` with the set of `b`; returns the root of the union.
     pub(super) fn union_root(&mut self, root_a: usize, b: usize) -> usize {
+        // Once stances cluster, most near pairs join a nation already hanging from the root.
+        if self.parent[b] == root_a {
+            return root_a;
+        }
         let rb = self.find(b);
         if root_a == rb {
             return root_a;

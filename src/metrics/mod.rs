@@ -21,6 +21,8 @@ mod tests;
 
 pub use capability::{gini, group_mean_ratio};
 pub use catalogue::{Metric, MetricColumn, PRIMARY, metric_names, metric_names_with};
-pub use distance::{compatible_components, distance, distance_1d, regions, weights};
+pub use distance::{
+    Within, compatible_components, distance, regions, squared_gap, squared_threshold, weights,
+};
 pub use pairwise::{PairwiseMetrics, pairwise_metrics, pairwise_selected};
 pub use sorted::PairwiseSelection;

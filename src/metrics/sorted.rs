@@ -9,7 +9,8 @@
 //! sum down, and the square root and the division by √K are monotone. So once
 //! √(t₀²)/√K > δ for t₀ the first-coordinate gap, the pair is incompatible whatever its other
 //! coordinates, and so is every later nation in sorted order. Compatible pairs are then
-//! decided with exactly the bits of [`super::distance()`], which is why components and clusters
+//! decided exactly as [`super::distance()`] decides them, by comparing the sum of squares
+//! under its root with [`super::squared_threshold`], which is why components and clusters
 //! are exactly those of the pair loop.
 //!
 //! - K = 1: the first coordinate is the whole distance, so the near pairs of nation p are the
@@ -24,7 +25,7 @@
 //! The weight of all pairs, Σ_{i<j} w_i w_j, is Σ_p w_p · (Σ_{q>p} w_q): the same O(N) as
 //! ((Σw)² − Σw²)/2 but with no cancellation when one nation holds nearly all the weight.
 
-use super::distance::{UnionFind, distance};
+use super::distance::{UnionFind, Within, distance, squared_threshold};
 
 /// Which of the pairwise metrics to compute (`[metrics] compute`): a study that needs only
 /// fragmentation should not pay for the all-pairs dispersion sum.
@@ -122,16 +123,19 @@ pub(super) fn sorted_pass(
     }
     let sqrt_k = (dims as f64).sqrt();
     let first = &columns[..n];
+    // d ≤ δ exactly when the sum of squares under d's root is at most `limit`.
+    let limit = squared_threshold(tolerance, dims, Within::AtMost);
     // Whether the first coordinate alone leaves positions p < q within δ: the same bits as
     // `distance` for K = 1 (where -0.0 + t² = t² starts its sum), a lower bound otherwise.
     let near = |p: usize, q: usize| {
         let t = first[p] - first[q];
-        (t * t).sqrt() / sqrt_k <= tolerance
+        t * t <= limit
     };
     let mut uf = UnionFind::new(n);
     let (mut incompatible_weight, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
     let mut lanes = [0.0; LANES];
     let mut row = vec![0.0; n];
+    let mut joined = vec![0; n];
     // Window end e(p): positions p+1..e(p) are near p. It never decreases with p.
     let mut end = 0;
     for p in 0..n {
@@ -154,23 +158,25 @@ pub(super) fn sorted_pass(
         } else {
             p + 1
         };
-        let distances = &mut row[..visit - p - 1];
-        row_distances(&columns, n, dims, p, distances);
-        if selection.dispersion {
-            add_lanes(&mut lanes, distances);
-        }
-        let mut far = 0.0;
-        let mut root = uf.find(p);
-        for (q, &r) in (p + 1..end).zip(distances.iter()) {
-            if r / sqrt_k <= tolerance {
-                if selection.components {
-                    root = uf.union_root(root, q);
-                }
-            } else {
-                far += w[q];
+        let squares = &mut row[..visit - p - 1];
+        row_squares(&columns, n, dims, p, squares);
+        let (far, near_count) = scan_window(
+            &squares[..end - p - 1],
+            &w[p + 1..end],
+            limit,
+            p + 1,
+            &mut joined[..end - p - 1],
+        );
+        incompatible_weight += w[p] * (suffix[end] + far);
+        if selection.components {
+            let mut root = uf.find(p);
+            for &q in &joined[..near_count] {
+                root = uf.union_root(root, q);
             }
         }
-        incompatible_weight += w[p] * (suffix[end] + far);
+        if selection.dispersion {
+            add_roots(&mut lanes, squares);
+        }
     }
     if selection.dispersion {
         distance_sum = if dims == 1 {
@@ -196,13 +202,13 @@ pub(super) fn sorted_pass(
     }
 }
 
-/// √(Σ_d (x_p\[d\] − x_q\[d\])²) for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
+/// Σ_d (x_p\[d\] − x_q\[d\])² for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
 /// dimension-major `columns` (column d holds x_·\[d\], n values).
 ///
-/// The sum of squares runs in dimension order, as in [`distance`], so `out[·] / √K` has the
-/// bits of `distance`; only the loop nest differs (pairs innermost), which lets the compiler
-/// run several pairs per instruction.
-fn row_distances(columns: &[f64], n: usize, dims: usize, p: usize, out: &mut [f64]) {
+/// The sum runs in dimension order, as in [`super::squared_gap`], so it has the bits of the sum
+/// under [`distance`]'s root; only the loop nest differs (pairs innermost), which lets the
+/// compiler run several pairs per instruction.
+fn row_squares(columns: &[f64], n: usize, dims: usize, p: usize, out: &mut [f64]) {
     let count = out.len();
     for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
         let xp = column[p];
@@ -219,21 +225,46 @@ fn row_distances(columns: &[f64], n: usize, dims: usize, p: usize, out: &mut [f6
             }
         }
     }
-    for acc in out.iter_mut() {
-        *acc = acc.sqrt();
-    }
 }
 
-/// Adds `values` into the lanes, value k into lane k mod [`LANES`].
-fn add_lanes(lanes: &mut [f64; LANES], values: &[f64]) {
-    let mut chunks = values.chunks_exact(LANES);
+/// The far weight of a window (the weights of its positions whose sum of squares exceeds
+/// `limit`, added in position order) and, in `joined`, the near positions (`first` is the
+/// position of `squares[0]`); returns the far weight and how many positions are near.
+///
+/// Adding 0 for a near position leaves the sum's bits as skipping it would, and the near
+/// positions are listed by always writing and advancing the count only when near: no branch
+/// on what is, once stances cluster, a coin flip per pair.
+fn scan_window(
+    squares: &[f64],
+    weights: &[f64],
+    limit: f64,
+    first: usize,
+    joined: &mut [usize],
+) -> (f64, usize) {
+    let mut far = 0.0;
+    let mut count = 0;
+    for ((q, &s), &w) in (first..).zip(squares).zip(weights) {
+        let near = s <= limit;
+        far += std::hint::select_unpredictable(near, 0.0, w);
+        if let Some(slot) = joined.get_mut(count) {
+            *slot = q;
+        }
+        count += usize::from(near);
+    }
+    (far, count)
+}
+
+/// Adds √s for each of `squares` into the lanes, the k-th into lane k mod [`LANES`]: the
+/// distances times √K, summed as the dispersion needs.
+fn add_roots(lanes: &mut [f64; LANES], squares: &[f64]) {
+    let mut chunks = squares.chunks_exact(LANES);
     for chunk in &mut chunks {
-        for (lane, &v) in lanes.iter_mut().zip(chunk) {
-            *lane += v;
+        for (lane, &s) in lanes.iter_mut().zip(chunk) {
+            *lane += s.sqrt();
         }
     }
-    for (lane, &v) in lanes.iter_mut().zip(chunks.remainder()) {
-        *lane += v;
+    for (lane, &s) in lanes.iter_mut().zip(chunks.remainder()) {
+        *lane += s.sqrt();
     }
 }
 

@@ -371,44 +371,72 @@ proptest! {
     }
 }
 
-/// Finite f64 of every magnitude, including the ends where d² under- or overflows.
-fn any_magnitude() -> impl Strategy<Value = f64> {
-    prop_oneof![
-        any::<f64>().prop_filter("finite", |x| x.is_finite()),
-        0.0..1.0f64,
-        (-1e-140..1e-140f64),
-        (1e150..1e160f64),
-    ]
+/// Whether a sum of squares is within `bound` the slow way: root, division, comparison.
+fn within_by_root(s: f64, bound: f64, dims: usize, within: Within) -> bool {
+    let d = s.sqrt() / (dims as f64).sqrt();
+    match within {
+        Within::Below => d < bound,
+        Within::AtMost => d <= bound,
+    }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4096))]
+    #![proptest_config(ProptestConfig::with_cases(2048))]
     #[test]
-    fn distance_1d_is_the_distance_bit_for_bit(a in any_magnitude(), b in any_magnitude()) {
-        prop_assert_eq!(distance_1d(a, b).to_bits(), distance(&[a], &[b]).to_bits());
+    fn squared_threshold_decides_as_the_distance_does(
+        bound in prop_oneof![0.0..1.5f64, any::<f64>()],
+        dims in 1usize..=9,
+        below in any::<bool>(),
+        probes in prop::collection::vec(0.0..4.0f64, 8),
+        ulps in -3i64..=3,
+    ) {
+        let within = if below { Within::Below } else { Within::AtMost };
+        let t = squared_threshold(bound, dims, within);
+        let mut sums = probes;
+        sums.extend([0.0, f64::INFINITY, f64::NAN]);
+        if t.is_finite() && t >= 0.0 {
+            // Right at the threshold, where rounding decides.
+            sums.push(f64::from_bits((t.to_bits() as i64 + ulps).max(0) as u64));
+            sums.push(t);
+            sums.push(t.next_up());
+        }
+        for s in sums {
+            prop_assert_eq!(s <= t, within_by_root(s, bound, dims, within), "s {} bound {} dims {}", s, bound, dims);
+        }
     }
 }
 
 #[test]
-fn distance_1d_at_the_ends_of_its_shortcut() {
-    let tiny = f64::from_bits(1); // smallest subnormal: d² underflows to 0
-    for (a, b) in [
-        (tiny, 0.0),
-        (2f64.powi(-500), 0.0),
-        (2f64.powi(-501), 0.0),
-        (2f64.powi(500), 0.0),
-        (2f64.powi(501), 0.0),
-        (f64::MAX, -f64::MAX),
-        (0.3, 0.1),
-        (1.0, 1.0),
-    ] {
-        assert_eq!(
-            distance_1d(a, b).to_bits(),
-            distance(&[a], &[b]).to_bits(),
-            "{a} {b}"
-        );
+fn squared_threshold_hand_values() {
+    // δ = 0.1 in 1-D: the largest s with √s ≤ 0.1 is a float near 0.01.
+    let t = squared_threshold(0.1, 1, Within::AtMost);
+    assert!(t.sqrt() <= 0.1 && t.next_up().sqrt() > 0.1);
+    assert!((t - 0.01).abs() < 1e-17);
+    // A bound no distance can be under, and one every distance is under.
+    assert_eq!(squared_threshold(0.0, 3, Within::Below), f64::NEG_INFINITY);
+    assert_eq!(
+        squared_threshold(f64::NAN, 3, Within::AtMost),
+        f64::NEG_INFINITY
+    );
+    assert_eq!(
+        squared_threshold(-1.0, 2, Within::AtMost),
+        f64::NEG_INFINITY
+    );
+    assert_eq!(squared_threshold(0.0, 3, Within::AtMost), 0.0);
+    assert_eq!(
+        squared_threshold(f64::INFINITY, 3, Within::AtMost),
+        f64::INFINITY
+    );
+    // Sums of squares of real stance pairs decide like their distances.
+    let (a, b) = ([0.1, 0.25, 0.7], [0.2, 0.3, 0.55]);
+    let d = distance(&a, &b);
+    let s = squared_gap(&a, &b);
+    for bound in [d, d.next_down(), d.next_up()] {
+        let t = squared_threshold(bound, 3, Within::AtMost);
+        assert_eq!(s <= t, d <= bound, "bound {bound}");
+        let t = squared_threshold(bound, 3, Within::Below);
+        assert_eq!(s <= t, d < bound, "bound {bound}");
     }
-    assert_eq!(distance_1d(tiny, 0.0), 0.0);
 }
 
 #[test]

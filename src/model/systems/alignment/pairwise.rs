@@ -14,13 +14,15 @@
 //! Every route draws the same numbers and evaluates the same expressions in the same order,
 //! so the bits do not depend on which one a run takes.
 
+use std::hint;
+
 use bevy_ecs::prelude::{Changed, DetectChanges, Local, Or, Query, Res, ResMut};
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha12Rng;
 
 use super::{Reach, draw_neighbour};
-use crate::metrics;
+use crate::metrics::{self, Within};
 use crate::model::components::{
     BodyConfig, BodyIndex, BodyState, Memberships, NationIndex, Stance, Susceptibility, Ties,
 };
@@ -58,21 +60,38 @@ pub struct PairwiseBuffers {
     pull: Vec<f64>,
     /// ε_i, s_i, memberships and dialogue.
     reach: Reach,
+    /// The largest sum of squares Σ_d (x_i − x_j)² whose distance is below ε_i, n: without
+    /// dialogue, i listens exactly when the pair's sum is at most this (no root, no division).
+    listens: Vec<f64>,
+    /// The last (ε bits, K) whose `listens` limit was computed, and that limit: nations
+    /// mostly share one ε, and each limit is a bisection.
+    last_limit: Option<(u64, usize, f64)>,
     /// Whether every nation's ties are `Ties::Everyone` (a complete network).
     complete: bool,
 }
 
 impl PairwiseBuffers {
-    /// Reads nation i's ε_i, s_i and memberships, and μ(1 − s_i).
+    /// Reads nation i's ε_i, s_i and memberships, and μ(1 − s_i) and the limit of ε_i.
     fn refresh(
         &mut self,
         (index, _, susceptibility, memberships): NationItem,
         alignment: &Alignment,
+        dims: usize,
     ) {
         let i = index.0 as usize;
         self.reach
             .set_nation(i, alignment, susceptibility, memberships.0);
         self.pull[i] = alignment.rate * (1.0 - self.reach.stubbornness[i]);
+        let confidence = self.reach.confidence[i];
+        let key = (confidence.to_bits(), dims);
+        self.listens[i] = match self.last_limit {
+            Some((bits, k, limit)) if (bits, k) == key => limit,
+            _ => {
+                let limit = metrics::squared_threshold(confidence, dims, Within::Below);
+                self.last_limit = Some((key.0, key.1, limit));
+                limit
+            }
+        };
     }
 }
 
@@ -113,6 +132,7 @@ pub fn align_pairwise(
     fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.order, n, 0);
     fit(&mut s.pull, n, 0.0);
+    fit(&mut s.listens, n, 0.0);
     s.reach.fit(n, shape.bodies);
     s.reach.gather_bodies(&bodies);
 
@@ -120,11 +140,11 @@ pub fn align_pairwise(
     let mut refreshed = params.is_changed();
     if refreshed {
         for row in &nations {
-            s.refresh(row, alignment);
+            s.refresh(row, alignment, k);
         }
     } else {
         for row in &changed {
-            s.refresh(row, alignment);
+            s.refresh(row, alignment, k);
             refreshed = true;
         }
     }
@@ -197,10 +217,26 @@ fn step<const K: usize>(
             x: &mut s.stances,
             k,
         };
-        meet(rows, meeting, &mut s.order, &s.pull, &s.reach, rng);
+        meet(
+            rows,
+            meeting,
+            &mut s.order,
+            &s.pull,
+            &s.reach,
+            &s.listens,
+            rng,
+        );
     } else {
         let rows = FixedRows::<K>(s.stances.as_chunks_mut::<K>().0);
-        meet(rows, meeting, &mut s.order, &s.pull, &s.reach, rng);
+        meet(
+            rows,
+            meeting,
+            &mut s.order,
+            &s.pull,
+            &s.reach,
+            &s.listens,
+            rng,
+        );
     }
     for (index, mut stance) in stances {
         let i = index.0 as usize;
@@ -215,9 +251,6 @@ trait Rows {
     /// Without an `i < j` test: which of the two comes first is a coin flip per meeting, and
     /// branching on it cost a mispredicted branch in every other meeting.
     fn pair(&mut self, i: usize, j: usize) -> Option<(&mut [f64], &mut [f64])>;
-
-    /// d_ij between two rows (`metrics::distance`, bit for bit).
-    fn distance(a: &[f64], b: &[f64]) -> f64;
 }
 
 /// Rows of a constant length K.
@@ -228,15 +261,6 @@ impl<const K: usize> Rows for FixedRows<'_, K> {
     fn pair(&mut self, i: usize, j: usize) -> Option<(&mut [f64], &mut [f64])> {
         let [a, b] = self.0.get_disjoint_mut([i, j]).ok()?;
         Some((a, b))
-    }
-
-    #[inline(always)]
-    fn distance(a: &[f64], b: &[f64]) -> f64 {
-        if K == 1 {
-            metrics::distance_1d(a[0], b[0])
-        } else {
-            metrics::distance(a, b)
-        }
     }
 }
 
@@ -256,11 +280,6 @@ impl Rows for AnyRows<'_> {
             .ok()?;
         Some((a, b))
     }
-
-    #[inline(always)]
-    fn distance(a: &[f64], b: &[f64]) -> f64 {
-        metrics::distance(a, b)
-    }
 }
 
 /// One step of meetings (see [`align_pairwise`]).
@@ -271,6 +290,7 @@ fn meet<R: Rows>(
     order: &mut [u32],
     pull: &[f64],
     reach: &Reach,
+    listens: &[f64],
     rng: &mut ChaCha12Rng,
 ) {
     let n = order.len();
@@ -309,25 +329,42 @@ fn meet<R: Rows>(
             }
             continue;
         }
-        let distance = R::distance(xi, xj);
-        let (conf_i, conf_j) = if meeting.dialogue {
+        let (move_i, move_j) = if meeting.dialogue {
+            let distance = metrics::distance(xi, xj);
             let extra = reach.dialogue(i, j);
-            (reach.confidence[i] + extra, reach.confidence[j] + extra)
+            (
+                distance < reach.confidence[i] + extra,
+                distance < reach.confidence[j] + extra,
+            )
         } else {
-            // ε + D_ij with D_ij = 0 compares exactly like ε.
-            (reach.confidence[i], reach.confidence[j])
+            // d_ij < ε_i exactly when the sum under d_ij's root is within i's limit.
+            let gap = metrics::squared_gap(xi, xj);
+            (gap <= listens[i], gap <= listens[j])
         };
-        // Both moves are computed and selected rather than branched on: whether a meeting
-        // moves anyone is as good as random early in a run, and a select costs less than
-        // the mispredictions.
-        let move_i = distance < conf_i;
-        let move_j = distance < conf_j;
-        let (mi, mj) = (pull[i], pull[j]);
+        // A nation that does not move takes the step with rate −0: x + (−0)·(y − x) is x
+        // bit for bit for stances in [0, 1] (the sum could only turn a −0 stance into +0
+        // if y − x were negative, i.e. y < −0). Selecting the rate rather than branching on
+        // the move matters: whether a meeting moves anyone is a coin flip early in a run,
+        // and the compiler turns a select of the stance itself into a mispredicted branch.
+        let [ci, cj] = rates([move_i, move_j], [pull[i], pull[j]]);
         for (a, b) in xi.iter_mut().zip(xj.iter_mut()) {
             let (pa, pb) = (*a, *b);
-            let (na, nb) = (pa + mi * (pb - pa), pb + mj * (pa - pb));
-            *a = if move_i { na } else { pa };
-            *b = if move_j { nb } else { pb };
+            *a = pa + ci * (pb - pa);
+            *b = pb + cj * (pa - pb);
         }
     }
+}
+
+/// The rates of the two nations of a meeting: μ(1 − s) for one that moves, −0 for one that
+/// does not.
+///
+/// Selected through bit masks the optimiser cannot see through (`black_box`): left to
+/// itself it turns any select of a loaded rate, `std::hint::select_unpredictable`
+/// included, back into a branch, and whether a meeting moves anyone is a coin flip early in
+/// a run: one mispredicted branch in every other meeting.
+#[inline(always)]
+fn rates(moves: [bool; 2], pulls: [f64; 2]) -> [f64; 2] {
+    let masks = hint::black_box(moves.map(|m| 0u64.wrapping_sub(u64::from(m))));
+    let still = (-0.0f64).to_bits();
+    [0, 1].map(|k| f64::from_bits((pulls[k].to_bits() & masks[k]) | (still & !masks[k])))
 }
