@@ -159,7 +159,8 @@ pub(super) fn sorted_pass(
             p + 1
         };
         let squares = &mut row[..visit - p - 1];
-        row_squares(&columns, n, dims, p, squares);
+        let roots = selection.dispersion.then_some(&mut lanes);
+        row_squares(&columns, n, dims, p, squares, roots);
         let (far, near_count) = scan_window(
             &squares[..end - p - 1],
             &w[p + 1..end],
@@ -173,9 +174,6 @@ pub(super) fn sorted_pass(
             for &q in &joined[..near_count] {
                 root = uf.union_root(root, q);
             }
-        }
-        if selection.dispersion {
-            add_roots(&mut lanes, squares);
         }
     }
     if selection.dispersion {
@@ -203,26 +201,59 @@ pub(super) fn sorted_pass(
 }
 
 /// Σ_d (x_p\[d\] − x_q\[d\])² for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
-/// dimension-major `columns` (column d holds x_·\[d\], n values).
+/// dimension-major `columns` (column d holds x_·\[d\], n values); with `lanes`, also adds
+/// the square root of the k-th into lane k mod [`LANES`] (the distances times √K, summed as
+/// the dispersion needs).
 ///
 /// The sum runs in dimension order, as in [`super::squared_gap`], so it has the bits of the sum
-/// under [`distance`]'s root; only the loop nest differs (pairs innermost), which lets the
-/// compiler run several pairs per instruction.
-fn row_squares(columns: &[f64], n: usize, dims: usize, p: usize, out: &mut [f64]) {
+/// under [`distance`]'s root. Pairs go [`LANES`] at a time with every dimension summed in
+/// registers, which the compiler turns into packed arithmetic; one pass over the pairs per
+/// dimension instead loaded and stored each sum K times.
+fn row_squares(
+    columns: &[f64],
+    n: usize,
+    dims: usize,
+    p: usize,
+    out: &mut [f64],
+    mut lanes: Option<&mut [f64; LANES]>,
+) {
     let count = out.len();
+    let start = p + 1;
+    let mut chunks = out.chunks_exact_mut(LANES);
+    let mut base = start;
+    for chunk in &mut chunks {
+        let mut acc = [0.0; LANES];
+        for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
+            let xp = column[p];
+            let mut later = [0.0; LANES];
+            later.copy_from_slice(&column[base..base + LANES]);
+            let squares = later.map(|xq| (xp - xq) * (xp - xq));
+            acc = if d == 0 {
+                squares
+            } else {
+                std::array::from_fn(|l| acc[l] + squares[l])
+            };
+        }
+        chunk.copy_from_slice(&acc);
+        if let Some(lanes) = lanes.as_deref_mut() {
+            for (lane, &s) in lanes.iter_mut().zip(&acc) {
+                *lane += s.sqrt();
+            }
+        }
+        base += LANES;
+    }
+    let rest = chunks.into_remainder();
+    let left = start + count - base;
     for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
         let xp = column[p];
-        let later = &column[p + 1..p + 1 + count];
-        if d == 0 {
-            for (acc, &xq) in out.iter_mut().zip(later) {
-                let t = xp - xq;
-                *acc = t * t;
-            }
-        } else {
-            for (acc, &xq) in out.iter_mut().zip(later) {
-                let t = xp - xq;
-                *acc += t * t;
-            }
+        for (a, &xq) in rest.iter_mut().zip(&column[base..base + left]) {
+            let t = xp - xq;
+            *a = if d == 0 { t * t } else { *a + t * t };
+        }
+    }
+    if let Some(lanes) = lanes {
+        for (lane, &s) in lanes.iter_mut().zip(rest.iter()) {
+            *lane += s.sqrt();
         }
     }
 }
@@ -252,20 +283,6 @@ fn scan_window(
         count += usize::from(near);
     }
     (far, count)
-}
-
-/// Adds √s for each of `squares` into the lanes, the k-th into lane k mod [`LANES`]: the
-/// distances times √K, summed as the dispersion needs.
-fn add_roots(lanes: &mut [f64; LANES], squares: &[f64]) {
-    let mut chunks = squares.chunks_exact(LANES);
-    for chunk in &mut chunks {
-        for (lane, &s) in lanes.iter_mut().zip(chunk) {
-            *lane += s.sqrt();
-        }
-    }
-    for (lane, &s) in lanes.iter_mut().zip(chunks.remainder()) {
-        *lane += s.sqrt();
-    }
 }
 
 /// The lanes' total, in a fixed tree order.
