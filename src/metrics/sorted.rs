@@ -63,7 +63,7 @@ pub(super) struct Pass {
 /// Lanes of the dispersion sum: fixed, not the machine's vector width, so that the order of
 /// additions (and so every bit) is the same everywhere; 8 fills AVX-512 registers and unrolls
 /// narrower ones.
-const LANES: usize = 8;
+pub(super) const LANES: usize = 8;
 
 /// The definition: every pair in index order, each distance by [`distance`]. For snapshots
 /// with a non-finite stance, where sorting gives no order of distances, and for a few nations.
@@ -136,6 +136,7 @@ pub(super) fn sorted_pass(
     let mut lanes = [0.0; LANES];
     let mut row = vec![0.0; n];
     let mut joined = vec![0; n];
+    let row_squares = row_squares_for_this_machine();
     // Window end e(p): positions p+1..e(p) are near p. It never decreases with p.
     let mut end = 0;
     for p in 0..n {
@@ -200,6 +201,39 @@ pub(super) fn sorted_pass(
     }
 }
 
+/// A row of squared sums (see [`row_squares_body`]), compiled for the machine's widest
+/// vectors among those it checks at run time.
+pub(super) type RowSquares = fn(&[f64], usize, usize, usize, &mut [f64], Option<&mut [f64; LANES]>);
+
+/// The [`RowSquares`] for this machine: with AVX on x86-64, four pairs per instruction and a
+/// square root twice as fast per pair as SSE2's (measured here: 0.69 against 1.37 ns). The
+/// bits are the same either way: each lane does the same IEEE operations in the same order
+/// (no fused multiply-add), whatever the width of the instruction that carries it.
+pub(super) fn row_squares_for_this_machine() -> RowSquares {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        return |columns, n, dims, p, out, lanes| {
+            // SAFETY: the CPU supports AVX, checked just above; nothing else is required.
+            unsafe { row_squares_avx(columns, n, dims, p, out, lanes) }
+        };
+    }
+    row_squares_body
+}
+
+/// [`row_squares_body`] compiled with AVX.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn row_squares_avx(
+    columns: &[f64],
+    n: usize,
+    dims: usize,
+    p: usize,
+    out: &mut [f64],
+    lanes: Option<&mut [f64; LANES]>,
+) {
+    row_squares_body(columns, n, dims, p, out, lanes);
+}
+
 /// Σ_d (x_p\[d\] − x_q\[d\])² for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
 /// dimension-major `columns` (column d holds x_·\[d\], n values); with `lanes`, also adds
 /// the square root of the k-th into lane k mod [`LANES`] (the distances times √K, summed as
@@ -209,7 +243,8 @@ pub(super) fn sorted_pass(
 /// under [`distance`]'s root. Pairs go [`LANES`] at a time with every dimension summed in
 /// registers, which the compiler turns into packed arithmetic; one pass over the pairs per
 /// dimension instead loaded and stored each sum K times.
-fn row_squares(
+#[inline(always)]
+pub(super) fn row_squares_body(
     columns: &[f64],
     n: usize,
     dims: usize,

@@ -439,6 +439,34 @@ fn squared_threshold_hand_values() {
     }
 }
 
+proptest! {
+    /// The vector width a machine picks never shows in the bits.
+    #[test]
+    fn row_squares_have_the_same_bits_on_every_path(
+        dims in 1usize..=7,
+        values in prop::collection::vec(coordinate(), 7 * 40),
+        p in 0usize..39,
+    ) {
+        use super::sorted::{LANES, row_squares_body, row_squares_for_this_machine};
+        let n = 40;
+        let columns = &values[..dims * n];
+        let count = n - p - 1;
+        let (mut plain, mut fast) = (vec![0.0; count], vec![0.0; count]);
+        let (mut plain_lanes, mut fast_lanes) = ([0.0; LANES], [0.0; LANES]);
+        row_squares_body(columns, n, dims, p, &mut plain, Some(&mut plain_lanes));
+        row_squares_for_this_machine()(columns, n, dims, p, &mut fast, Some(&mut fast_lanes));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&plain), bits(&fast));
+        prop_assert_eq!(bits(&plain_lanes), bits(&fast_lanes));
+        // And the sums are those under `distance`'s root.
+        for (k, &s) in plain.iter().enumerate() {
+            let q = p + 1 + k;
+            let row = |i: usize| (0..dims).map(|d| columns[d * n + i]).collect::<Vec<_>>();
+            prop_assert_eq!(s.to_bits(), squared_gap(&row(p), &row(q)).to_bits());
+        }
+    }
+}
+
 #[test]
 fn the_sorted_pass_matches_the_pair_loop_on_large_clumped_snapshots() {
     use rand::{RngExt, SeedableRng};
