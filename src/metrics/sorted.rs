@@ -307,14 +307,15 @@ fn scan_window(
     first: usize,
     joined: &mut [usize],
 ) -> (f64, usize) {
+    let len = squares.len().min(weights.len()).min(joined.len());
+    let (squares, weights, joined) = (&squares[..len], &weights[..len], &mut joined[..len]);
     let mut far = 0.0;
     let mut count = 0;
-    for ((q, &s), &w) in (first..).zip(squares).zip(weights) {
-        let near = s <= limit;
-        far += std::hint::select_unpredictable(near, 0.0, w);
-        if let Some(slot) = joined.get_mut(count) {
-            *slot = q;
-        }
+    for k in 0..len {
+        let near = squares[k] <= limit;
+        far += if near { 0.0 } else { weights[k] };
+        // count ≤ k < len: the write is always in bounds, and is kept only when near.
+        joined[count.min(k)] = first + k;
         count += usize::from(near);
     }
     (far, count)
