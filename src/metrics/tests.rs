@@ -467,6 +467,22 @@ proptest! {
     }
 }
 
+proptest! {
+    #[test]
+    fn first_coordinate_order_is_total_cmp_then_index(
+        values in prop::collection::vec(prop_oneof![
+            any::<f64>(),
+            prop::sample::select(vec![0.0, -0.0, 1.0, 0.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]),
+        ], 0..60),
+        dims in 1usize..=3,
+    ) {
+        let n = values.len() / dims;
+        let mut expected: Vec<usize> = (0..n).collect();
+        expected.sort_by(|&a, &b| values[a * dims].total_cmp(&values[b * dims]).then(a.cmp(&b)));
+        prop_assert_eq!(super::sorted::first_coordinate_order(&values, dims, n), expected);
+    }
+}
+
 #[test]
 fn the_sorted_pass_matches_the_pair_loop_on_large_clumped_snapshots() {
     use rand::{RngExt, SeedableRng};
