@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::{Entity, World};
+use bevy_ecs::component::Mutable;
+use bevy_ecs::prelude::{Entity, Resource, World};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -197,24 +198,41 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         snapshots: Vec::new(),
     };
 
-    world.insert_resource(Params {
-        alignment: scenario.alignment.clone(),
-        diffusion: scenario.diffusion.clone(),
-        metrics: scenario.metrics.clone(),
-    });
-    world.insert_resource(Step(0));
-    world.insert_resource(shape);
-    world.insert_resource(RunRng { init, dynamics });
-    world.insert_resource(ExportControls::default());
-    world.insert_resource(EventQueue {
-        events: scenario.events.clone(),
-        next: 0,
-    });
-    world.insert_resource(groups);
-    world.insert_resource(rivalries);
-    world.insert_resource(NationEntities(nation_entities));
-    world.insert_resource(BodyEntities(body_entities));
-    world.insert_resource(recorder);
+    put_resource(
+        world,
+        Params {
+            alignment: scenario.alignment.clone(),
+            diffusion: scenario.diffusion.clone(),
+            metrics: scenario.metrics.clone(),
+        },
+    );
+    put_resource(world, Step(0));
+    put_resource(world, shape);
+    put_resource(world, RunRng { init, dynamics });
+    put_resource(world, ExportControls::default());
+    put_resource(
+        world,
+        EventQueue {
+            events: scenario.events.clone(),
+            next: 0,
+        },
+    );
+    put_resource(world, groups);
+    put_resource(world, rivalries);
+    put_resource(world, NationEntities(nation_entities));
+    put_resource(world, BodyEntities(body_entities));
+    put_resource(world, recorder);
+}
+
+/// Sets resource `value` on `world`: overwrites the one there in place, else inserts it.
+/// Bevy's insert path (resources are entities) costs several times the overwrite, and runs
+/// set a dozen resources per run and `Step` every step. Either way the resource reads as
+/// changed this tick, and no system asks whether it was added.
+pub fn put_resource<R: Resource<Mutability = Mutable>>(world: &mut World, value: R) {
+    match world.get_resource_mut::<R>() {
+        Some(mut slot) => *slot = value,
+        None => world.insert_resource(value),
+    }
 }
 
 /// Ends a run on `world`: despawns its body entities (the run's `BodyEntities`) and keeps
