@@ -1,9 +1,10 @@
 //! Building the world of one run from a validated scenario.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use bevy_ecs::component::Mutable;
-use bevy_ecs::prelude::{Entity, Resource, World};
+use bevy_ecs::prelude::{Entity, EntityWorldMut, Resource, World};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -22,13 +23,14 @@ use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
 /// The tag whose members form the numerator of `south_capability_ratio`.
 pub const SOUTH_TAG: &str = "global_south";
 
-/// One nation before it becomes an entity.
-struct NationInit {
-    groups: Vec<String>,
+/// One nation before it becomes an entity, borrowing what the scenario already holds (a
+/// reused entity copies it into the buffers it has, without allocating).
+struct NationInit<'a> {
+    groups: &'a [String],
     gdp: f64,
     capability: f64,
     openness: f64,
-    stance: Vec<f64>,
+    stance: Cow<'a, [f64]>,
     susceptibility: Susceptibility,
 }
 
@@ -67,11 +69,11 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         .nations
         .iter()
         .map(|spec| NationInit {
-            groups: spec.groups.clone(),
+            groups: &spec.groups,
             gdp: spec.gdp,
             capability: spec.capability,
             openness: spec.openness,
-            stance: spec.stance.clone(),
+            stance: Cow::Borrowed(&spec.stance),
             susceptibility: Susceptibility {
                 confidence: spec.confidence,
                 stubbornness: spec.stubbornness,
@@ -95,11 +97,11 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
                 PopulationStance::Uniform => (0..k).map(|_| init.random::<f64>()).collect(),
             };
             nations.push(NationInit {
-                groups: population.groups.clone(),
+                groups: &population.groups,
                 gdp: population.gdp,
                 capability: population.capability,
                 openness: population.openness,
-                stance,
+                stance: Cow::Owned(stance),
                 susceptibility: Susceptibility {
                     confidence: population.confidence,
                     stubbornness: population.stubbornness,
@@ -111,8 +113,12 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
 
     let mut groups = GroupTable::default();
     for (i, nation) in nations.iter().enumerate() {
-        for tag in &nation.groups {
-            let members = groups.tags.entry(tag.clone()).or_default();
+        for tag in nation.groups {
+            // The tag is cloned only for its first member.
+            let members = match groups.tags.get_mut(tag) {
+                Some(members) => members,
+                None => groups.tags.entry(tag.clone()).or_default(),
+            };
             if members.last() != Some(&(i as u32)) {
                 members.push(i as u32);
             }
@@ -136,25 +142,21 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     let mut ties = ties.map(Vec::into_iter);
     let mut nation_entities = Vec::with_capacity(n);
     for (i, nation) in nations.into_iter().enumerate() {
-        let bundle = (
-            NationIndex(i as u32),
-            Stance(nation.stance.clone()),
-            InitialStance(nation.stance),
-            Capability(nation.capability),
-            Openness(nation.openness),
-            Gdp(nation.gdp),
-            nation.susceptibility,
-            Groups(nation.groups),
-            Memberships(0),
-        );
         let tie = ties.as_mut().and_then(Iterator::next);
         let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
-        let entity = match (reused, tie) {
-            (Some(mut entity), Some(tie)) => entity.insert((bundle, tie)).id(),
-            (Some(mut entity), None) => entity.insert(bundle).id(),
-            (None, Some(tie)) => world.spawn((bundle, tie)).id(),
-            // Never: ties are kept only when every nation has a live spare (`keeps_ties`).
-            (None, None) => world.spawn((bundle, Ties::Everyone)).id(),
+        let entity = match reused {
+            Some(mut entity) => {
+                if !overwrite_nation(&mut entity, i, &nation) {
+                    entity.insert(nation_bundle(i, nation));
+                }
+                if let Some(tie) = tie {
+                    entity.insert(tie);
+                }
+                entity.id()
+            }
+            None => world
+                .spawn((nation_bundle(i, nation), tie.unwrap_or(Ties::Everyone)))
+                .id(),
         };
         nation_entities.push(entity);
     }
@@ -222,6 +224,76 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     put_resource(world, NationEntities(nation_entities));
     put_resource(world, BodyEntities(body_entities));
     put_resource(world, recorder);
+}
+
+/// The components of nation `i` (with `Ties` besides, every nation entity carries exactly
+/// these).
+fn nation_bundle(
+    i: usize,
+    nation: NationInit,
+) -> (
+    NationIndex,
+    Stance,
+    InitialStance,
+    Capability,
+    Openness,
+    Gdp,
+    Susceptibility,
+    Groups,
+    Memberships,
+) {
+    (
+        NationIndex(i as u32),
+        Stance(nation.stance.to_vec()),
+        InitialStance(nation.stance.into_owned()),
+        Capability(nation.capability),
+        Openness(nation.openness),
+        Gdp(nation.gdp),
+        nation.susceptibility,
+        Groups(nation.groups.to_vec()),
+        Memberships(0),
+    )
+}
+
+/// Overwrites every component of [`nation_bundle`] on a spare nation entity in place,
+/// copying into the vectors it already has (inserting the bundle instead allocates them
+/// anew and frees the old ones: most of the cost of building a small run). `false`, with
+/// nothing written, if the entity lacks one of them.
+fn overwrite_nation(entity: &mut EntityWorldMut, i: usize, nation: &NationInit) -> bool {
+    let Ok((
+        mut index,
+        mut stance,
+        mut initial,
+        mut capability,
+        mut openness,
+        mut gdp,
+        mut susceptibility,
+        mut groups,
+        mut memberships,
+    )) = entity.get_components_mut::<(
+        &mut NationIndex,
+        &mut Stance,
+        &mut InitialStance,
+        &mut Capability,
+        &mut Openness,
+        &mut Gdp,
+        &mut Susceptibility,
+        &mut Groups,
+        &mut Memberships,
+    )>()
+    else {
+        return false;
+    };
+    index.0 = i as u32;
+    nation.stance.as_ref().clone_into(&mut stance.0);
+    nation.stance.as_ref().clone_into(&mut initial.0);
+    capability.0 = nation.capability;
+    openness.0 = nation.openness;
+    gdp.0 = nation.gdp;
+    *susceptibility = nation.susceptibility;
+    nation.groups.clone_into(&mut groups.0);
+    memberships.0 = 0;
+    true
 }
 
 /// Sets resource `value` on `world`: overwrites the one there in place, else inserts it.
@@ -294,7 +366,7 @@ fn keeps_ties(
                     .groups
                     .iter()
                     .zip(nations)
-                    .all(|(g, n)| *g == n.groups)
+                    .all(|(g, n)| g.as_slice() == n.groups)
         })
         && spare.iter().all(|&e| world.get_entity(e).is_ok())
 }
@@ -312,7 +384,7 @@ fn fresh_ties(
     } else {
         world.insert_resource(TieSource {
             network: scenario.network.clone(),
-            groups: nations.iter().map(|n| n.groups.clone()).collect(),
+            groups: nations.iter().map(|n| n.groups.to_vec()).collect(),
         });
     }
     build_ties(scenario, nations, rng)
