@@ -4,7 +4,8 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use bevy_ecs::component::Mutable;
-use bevy_ecs::prelude::{Entity, EntityWorldMut, Resource, World};
+use bevy_ecs::prelude::{Entity, QueryState, Resource, World};
+use bevy_ecs::query::QueryItem;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -140,19 +141,27 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     // spare entity of the last run leaves nothing of that run behind.
     let mut spare = spare.into_iter();
     let mut ties = ties.map(Vec::into_iter);
+    let mut writer = world
+        .remove_resource::<NationWriter>()
+        .unwrap_or_else(|| NationWriter(world.query()));
     let mut nation_entities = Vec::with_capacity(n);
     for (i, nation) in nations.into_iter().enumerate() {
         let tie = ties.as_mut().and_then(Iterator::next);
-        let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
+        let reused = spare.next().filter(|&e| world.get_entity(e).is_ok());
         let entity = match reused {
-            Some(mut entity) => {
-                if !overwrite_nation(&mut entity, i, &nation) {
-                    entity.insert(nation_bundle(i, nation));
+            Some(entity) => {
+                match writer.0.get_mut(world, entity) {
+                    Ok(components) => overwrite_nation(components, i, &nation),
+                    Err(_) => {
+                        if let Ok(mut e) = world.get_entity_mut(entity) {
+                            e.insert(nation_bundle(i, nation));
+                        }
+                    }
                 }
-                if let Some(tie) = tie {
-                    entity.insert(tie);
+                if let (Some(tie), Ok(mut e)) = (tie, world.get_entity_mut(entity)) {
+                    e.insert(tie);
                 }
-                entity.id()
+                entity
             }
             None => world
                 .spawn((nation_bundle(i, nation), tie.unwrap_or(Ties::Everyone)))
@@ -160,6 +169,7 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         };
         nation_entities.push(entity);
     }
+    put_resource(world, writer);
     for entity in spare {
         world.despawn(entity);
     }
@@ -255,12 +265,34 @@ fn nation_bundle(
     )
 }
 
+/// Every component of [`nation_bundle`], mutably.
+type NationComponents = (
+    &'static mut NationIndex,
+    &'static mut Stance,
+    &'static mut InitialStance,
+    &'static mut Capability,
+    &'static mut Openness,
+    &'static mut Gdp,
+    &'static mut Susceptibility,
+    &'static mut Groups,
+    &'static mut Memberships,
+);
+
+/// The query [`populate_world`] overwrites reused nations through, kept in the world from
+/// run to run: a cache, not run state (building it, with its aliasing check and component
+/// lookups, cost as much per entity as the writes).
+#[derive(Resource)]
+struct NationWriter(QueryState<NationComponents>);
+
 /// Overwrites every component of [`nation_bundle`] on a spare nation entity in place,
 /// copying into the vectors it already has (inserting the bundle instead allocates them
-/// anew and frees the old ones: most of the cost of building a small run). `false`, with
-/// nothing written, if the entity lacks one of them.
-fn overwrite_nation(entity: &mut EntityWorldMut, i: usize, nation: &NationInit) -> bool {
-    let Ok((
+/// anew and frees the old ones: most of the cost of building a small run).
+fn overwrite_nation(
+    components: QueryItem<'_, '_, NationComponents>,
+    i: usize,
+    nation: &NationInit,
+) {
+    let (
         mut index,
         mut stance,
         mut initial,
@@ -270,20 +302,7 @@ fn overwrite_nation(entity: &mut EntityWorldMut, i: usize, nation: &NationInit) 
         mut susceptibility,
         mut groups,
         mut memberships,
-    )) = entity.get_components_mut::<(
-        &mut NationIndex,
-        &mut Stance,
-        &mut InitialStance,
-        &mut Capability,
-        &mut Openness,
-        &mut Gdp,
-        &mut Susceptibility,
-        &mut Groups,
-        &mut Memberships,
-    )>()
-    else {
-        return false;
-    };
+    ) = components;
     index.0 = i as u32;
     nation.stance.as_ref().clone_into(&mut stance.0);
     nation.stance.as_ref().clone_into(&mut initial.0);
@@ -293,7 +312,6 @@ fn overwrite_nation(entity: &mut EntityWorldMut, i: usize, nation: &NationInit) 
     *susceptibility = nation.susceptibility;
     nation.groups.clone_into(&mut groups.0);
     memberships.0 = 0;
-    true
 }
 
 /// Sets resource `value` on `world`: overwrites the one there in place, else inserts it.
