@@ -22,6 +22,38 @@ pub struct RecordBuffers {
     members: Vec<u64>,
     /// Metric weights of the last GDP seen.
     weights: WeightCache,
+    /// Capability Gini of the last capabilities seen.
+    gini: GiniCache,
+}
+
+/// The capability Gini, recomputed only when the capabilities differ from those it was
+/// computed from: without diffusion or capacity building they never change in a run, and
+/// the sort inside `metrics::gini` was a tenth of a small run's recording.
+#[derive(Debug, Default)]
+struct GiniCache {
+    /// The capabilities `value` was computed from (`None`: not computed yet).
+    from: Option<Vec<f64>>,
+    /// `metrics::gini(from)`.
+    value: f64,
+}
+
+impl GiniCache {
+    /// `metrics::gini(capabilities)`, reusing the last result when the capabilities are the
+    /// same bits (the same function of the same numbers, so the same bits).
+    fn get(&mut self, capabilities: &[f64]) -> f64 {
+        let stale = self
+            .from
+            .as_ref()
+            .is_none_or(|last| !same_bits(last, capabilities));
+        if stale {
+            self.value = metrics::gini(capabilities);
+            match &mut self.from {
+                Some(last) => capabilities.clone_into(last),
+                None => self.from = Some(capabilities.to_vec()),
+            }
+        }
+        self.value
+    }
 }
 
 /// Metric weights w, n, recomputed only when the GDP or the weighting differ from those they
@@ -119,7 +151,7 @@ pub fn record(
         }
     };
     let gini = if has(Column::CapabilityGini) {
-        metrics::gini(&s.capabilities)
+        s.gini.get(&s.capabilities)
     } else {
         f64::NAN
     };
