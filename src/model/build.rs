@@ -1,8 +1,11 @@
 //! Building the world of one run from a validated scenario.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use bevy_ecs::prelude::{Entity, World};
+use bevy_ecs::component::Mutable;
+use bevy_ecs::prelude::{Entity, QueryState, Resource, World};
+use bevy_ecs::query::QueryItem;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha12Rng;
 
@@ -21,13 +24,14 @@ use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
 /// The tag whose members form the numerator of `south_capability_ratio`.
 pub const SOUTH_TAG: &str = "global_south";
 
-/// One nation before it becomes an entity.
-struct NationInit {
-    groups: Vec<String>,
+/// One nation before it becomes an entity, borrowing what the scenario already holds (a
+/// reused entity copies it into the buffers it has, without allocating).
+struct NationInit<'a> {
+    groups: &'a [String],
     gdp: f64,
     capability: f64,
     openness: f64,
-    stance: Vec<f64>,
+    stance: Cow<'a, [f64]>,
     susceptibility: Susceptibility,
 }
 
@@ -66,11 +70,11 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         .nations
         .iter()
         .map(|spec| NationInit {
-            groups: spec.groups.clone(),
+            groups: &spec.groups,
             gdp: spec.gdp,
             capability: spec.capability,
             openness: spec.openness,
-            stance: spec.stance.clone(),
+            stance: Cow::Borrowed(&spec.stance),
             susceptibility: Susceptibility {
                 confidence: spec.confidence,
                 stubbornness: spec.stubbornness,
@@ -94,11 +98,11 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
                 PopulationStance::Uniform => (0..k).map(|_| init.random::<f64>()).collect(),
             };
             nations.push(NationInit {
-                groups: population.groups.clone(),
+                groups: &population.groups,
                 gdp: population.gdp,
                 capability: population.capability,
                 openness: population.openness,
-                stance,
+                stance: Cow::Owned(stance),
                 susceptibility: Susceptibility {
                     confidence: population.confidence,
                     stubbornness: population.stubbornness,
@@ -110,8 +114,12 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
 
     let mut groups = GroupTable::default();
     for (i, nation) in nations.iter().enumerate() {
-        for tag in &nation.groups {
-            let members = groups.tags.entry(tag.clone()).or_default();
+        for tag in nation.groups {
+            // The tag is cloned only for its first member.
+            let members = match groups.tags.get_mut(tag) {
+                Some(members) => members,
+                None => groups.tags.entry(tag.clone()).or_default(),
+            };
             if members.last() != Some(&(i as u32)) {
                 members.push(i as u32);
             }
@@ -133,30 +141,35 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     // spare entity of the last run leaves nothing of that run behind.
     let mut spare = spare.into_iter();
     let mut ties = ties.map(Vec::into_iter);
+    let mut writer = world
+        .remove_resource::<NationWriter>()
+        .unwrap_or_else(|| NationWriter(world.query()));
     let mut nation_entities = Vec::with_capacity(n);
     for (i, nation) in nations.into_iter().enumerate() {
-        let bundle = (
-            NationIndex(i as u32),
-            Stance(nation.stance.clone()),
-            InitialStance(nation.stance),
-            Capability(nation.capability),
-            Openness(nation.openness),
-            Gdp(nation.gdp),
-            nation.susceptibility,
-            Groups(nation.groups),
-            Memberships(0),
-        );
         let tie = ties.as_mut().and_then(Iterator::next);
-        let reused = spare.next().and_then(|e| world.get_entity_mut(e).ok());
-        let entity = match (reused, tie) {
-            (Some(mut entity), Some(tie)) => entity.insert((bundle, tie)).id(),
-            (Some(mut entity), None) => entity.insert(bundle).id(),
-            (None, Some(tie)) => world.spawn((bundle, tie)).id(),
-            // Never: ties are kept only when every nation has a live spare (`keeps_ties`).
-            (None, None) => world.spawn((bundle, Ties::Everyone)).id(),
+        let reused = spare.next().filter(|&e| world.get_entity(e).is_ok());
+        let entity = match reused {
+            Some(entity) => {
+                match writer.0.get_mut(world, entity) {
+                    Ok(components) => overwrite_nation(components, i, &nation),
+                    Err(_) => {
+                        if let Ok(mut e) = world.get_entity_mut(entity) {
+                            e.insert(nation_bundle(i, nation));
+                        }
+                    }
+                }
+                if let (Some(tie), Ok(mut e)) = (tie, world.get_entity_mut(entity)) {
+                    e.insert(tie);
+                }
+                entity
+            }
+            None => world
+                .spawn((nation_bundle(i, nation), tie.unwrap_or(Ties::Everyone)))
+                .id(),
         };
         nation_entities.push(entity);
     }
+    put_resource(world, writer);
     for entity in spare {
         world.despawn(entity);
     }
@@ -197,24 +210,119 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         snapshots: Vec::new(),
     };
 
-    world.insert_resource(Params {
-        alignment: scenario.alignment.clone(),
-        diffusion: scenario.diffusion.clone(),
-        metrics: scenario.metrics.clone(),
-    });
-    world.insert_resource(Step(0));
-    world.insert_resource(shape);
-    world.insert_resource(RunRng { init, dynamics });
-    world.insert_resource(ExportControls::default());
-    world.insert_resource(EventQueue {
-        events: scenario.events.clone(),
-        next: 0,
-    });
-    world.insert_resource(groups);
-    world.insert_resource(rivalries);
-    world.insert_resource(NationEntities(nation_entities));
-    world.insert_resource(BodyEntities(body_entities));
-    world.insert_resource(recorder);
+    put_resource(
+        world,
+        Params {
+            alignment: scenario.alignment.clone(),
+            diffusion: scenario.diffusion.clone(),
+            metrics: scenario.metrics.clone(),
+        },
+    );
+    put_resource(world, Step(0));
+    put_resource(world, shape);
+    put_resource(world, RunRng { init, dynamics });
+    put_resource(world, ExportControls::default());
+    put_resource(
+        world,
+        EventQueue {
+            events: scenario.events.clone(),
+            next: 0,
+        },
+    );
+    put_resource(world, groups);
+    put_resource(world, rivalries);
+    put_resource(world, NationEntities(nation_entities));
+    put_resource(world, BodyEntities(body_entities));
+    put_resource(world, recorder);
+}
+
+/// The components of nation `i` (with `Ties` besides, every nation entity carries exactly
+/// these).
+fn nation_bundle(
+    i: usize,
+    nation: NationInit,
+) -> (
+    NationIndex,
+    Stance,
+    InitialStance,
+    Capability,
+    Openness,
+    Gdp,
+    Susceptibility,
+    Groups,
+    Memberships,
+) {
+    (
+        NationIndex(i as u32),
+        Stance(nation.stance.to_vec()),
+        InitialStance(nation.stance.into_owned()),
+        Capability(nation.capability),
+        Openness(nation.openness),
+        Gdp(nation.gdp),
+        nation.susceptibility,
+        Groups(nation.groups.to_vec()),
+        Memberships(0),
+    )
+}
+
+/// Every component of [`nation_bundle`], mutably.
+type NationComponents = (
+    &'static mut NationIndex,
+    &'static mut Stance,
+    &'static mut InitialStance,
+    &'static mut Capability,
+    &'static mut Openness,
+    &'static mut Gdp,
+    &'static mut Susceptibility,
+    &'static mut Groups,
+    &'static mut Memberships,
+);
+
+/// The query [`populate_world`] overwrites reused nations through, kept in the world from
+/// run to run: a cache, not run state (building it, with its aliasing check and component
+/// lookups, cost as much per entity as the writes).
+#[derive(Resource)]
+struct NationWriter(QueryState<NationComponents>);
+
+/// Overwrites every component of [`nation_bundle`] on a spare nation entity in place,
+/// copying into the vectors it already has (inserting the bundle instead allocates them
+/// anew and frees the old ones: most of the cost of building a small run).
+fn overwrite_nation(
+    components: QueryItem<'_, '_, NationComponents>,
+    i: usize,
+    nation: &NationInit,
+) {
+    let (
+        mut index,
+        mut stance,
+        mut initial,
+        mut capability,
+        mut openness,
+        mut gdp,
+        mut susceptibility,
+        mut groups,
+        mut memberships,
+    ) = components;
+    index.0 = i as u32;
+    nation.stance.as_ref().clone_into(&mut stance.0);
+    nation.stance.as_ref().clone_into(&mut initial.0);
+    capability.0 = nation.capability;
+    openness.0 = nation.openness;
+    gdp.0 = nation.gdp;
+    *susceptibility = nation.susceptibility;
+    nation.groups.clone_into(&mut groups.0);
+    memberships.0 = 0;
+}
+
+/// Sets resource `value` on `world`: overwrites the one there in place, else inserts it.
+/// Bevy's insert path (resources are entities) costs several times the overwrite, and runs
+/// set a dozen resources per run and `Step` every step. Either way the resource reads as
+/// changed this tick, and no system asks whether it was added.
+pub fn put_resource<R: Resource<Mutability = Mutable>>(world: &mut World, value: R) {
+    match world.get_resource_mut::<R>() {
+        Some(mut slot) => *slot = value,
+        None => world.insert_resource(value),
+    }
 }
 
 /// Ends a run on `world`: despawns its body entities (the run's `BodyEntities`) and keeps
@@ -276,7 +384,7 @@ fn keeps_ties(
                     .groups
                     .iter()
                     .zip(nations)
-                    .all(|(g, n)| *g == n.groups)
+                    .all(|(g, n)| g.as_slice() == n.groups)
         })
         && spare.iter().all(|&e| world.get_entity(e).is_ok())
 }
@@ -294,7 +402,7 @@ fn fresh_ties(
     } else {
         world.insert_resource(TieSource {
             network: scenario.network.clone(),
-            groups: nations.iter().map(|n| n.groups.clone()).collect(),
+            groups: nations.iter().map(|n| n.groups.to_vec()).collect(),
         });
     }
     build_ties(scenario, nations, rng)

@@ -9,7 +9,8 @@
 //!   the nations as spares, and the next [`build::populate_world`] overwrites every
 //!   component of the spares it reuses (despawning the rest; their `Ties` stay when
 //!   `resources::TieSource` shows they were built from the same network and groups) and
-//!   replaces every resource;
+//!   replaces every resource (except `build::NationWriter`, the cached query it overwrites
+//!   reused nations through, which holds no run state);
 //! - the schedules, and with them each system's `Local` scratch buffers: every system sizes
 //!   its buffers for the run at hand and overwrites what it reads before reading it, or
 //!   restores them (e.g. marks back to false) before it returns (see [`super::systems`]).

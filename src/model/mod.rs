@@ -135,7 +135,7 @@ impl Simulation {
             return None;
         }
         let next = self.current_step() + 1;
-        self.world.insert_resource(Step(next));
+        build::put_resource(&mut self.world, Step(next));
         self.step_schedule.run(&mut self.world);
         Some(next)
     }

@@ -15,9 +15,11 @@ pub mod diffusion;
 pub mod events;
 pub mod record;
 
-use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Query, Res, Schedule};
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor};
 
+use crate::model::components::BodyConfig;
+use crate::model::resources::{EventQueue, Params};
 use crate::scenario::Rule;
 pub use alignment::{add_noise, align_averaging, align_culture, align_pairwise, rule_is};
 pub use bodies::{build_capacity, found_bodies, harmonize, update_membership};
@@ -66,25 +68,50 @@ pub fn initial_schedule() -> Schedule {
 /// Step t ≥ 1: events(t) → diffusion → alignment by the rule in force (pairwise, averaging
 /// or culture, see [`alignment`]) → noise → body founding → membership → harmonization →
 /// capacity building → record (at recorded steps only).
+///
+/// Systems that would do nothing this step are skipped by a run condition, because in a
+/// small run dispatching a system (fetching its parameters) costs more than its work: events
+/// only while some are pending ([`events_pending`]), diffusion only when enabled
+/// ([`diffusion_enabled`]), and the four body systems, as one set, only while some body is
+/// enabled ([`any_body_enabled`]). Each condition is exactly the case in which its systems
+/// return without touching the world, so skipping them changes no bit.
 pub fn step_schedule() -> Schedule {
     let mut schedule = single_threaded_schedule(StepSchedule);
     schedule.add_systems(
         (
-            apply_events,
-            diffuse_capabilities,
+            apply_events.run_if(events_pending),
+            diffuse_capabilities.run_if(diffusion_enabled),
             align_pairwise.run_if(rule_is(Rule::Pairwise)),
             align_averaging.run_if(rule_is(Rule::Averaging)),
             align_culture.run_if(rule_is(Rule::Culture)),
             add_noise,
-            found_bodies,
-            update_membership,
-            harmonize,
-            build_capacity,
+            (found_bodies, update_membership, harmonize, build_capacity)
+                .chain()
+                .run_if(any_body_enabled),
             record,
         )
             .chain(),
     );
     schedule
+}
+
+/// Run condition: some scheduled event is not applied yet (otherwise [`apply_events`] has
+/// nothing to do).
+pub fn events_pending(queue: Res<EventQueue>) -> bool {
+    queue.next < queue.events.len()
+}
+
+/// Run condition: diffusion is enabled (otherwise [`diffuse_capabilities`] returns at once).
+pub fn diffusion_enabled(params: Res<Params>) -> bool {
+    params.diffusion.enabled
+}
+
+/// Run condition: some body is enabled. A disabled body is never founded and never active,
+/// so without an enabled one [`found_bodies`], [`update_membership`], [`harmonize`] and
+/// [`build_capacity`] all return without a change. Read every step: a `set` event may
+/// enable a body in the middle of a run.
+pub fn any_body_enabled(bodies: Query<&BodyConfig>) -> bool {
+    bodies.iter().any(|config| config.0.enabled)
 }
 
 /// Makes `buffer` `len` long, filled with `fill` when its length changes. A buffer keeps

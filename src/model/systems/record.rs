@@ -6,6 +6,7 @@ use crate::metrics;
 use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance, Ties};
 use crate::model::resources::{Column, Params, Recorder, Shape, Snapshot, Step};
 use crate::model::systems::fit;
+use crate::scenario::Weighting;
 
 /// Scratch of [`record`] (a `Local`: it outlives runs, see `model::engine`; every buffer is
 /// overwritten in full at each recorded step before it is read).
@@ -19,6 +20,73 @@ pub struct RecordBuffers {
     gdp: Vec<f64>,
     /// Membership bitmasks, n.
     members: Vec<u64>,
+    /// Metric weights of the last GDP seen.
+    weights: WeightCache,
+    /// Capability Gini of the last capabilities seen.
+    gini: GiniCache,
+}
+
+/// The capability Gini, recomputed only when the capabilities differ from those it was
+/// computed from: without diffusion or capacity building they never change in a run, and
+/// the sort inside `metrics::gini` was a tenth of a small run's recording.
+#[derive(Debug, Default)]
+struct GiniCache {
+    /// The capabilities `value` was computed from (`None`: not computed yet).
+    from: Option<Vec<f64>>,
+    /// `metrics::gini(from)`.
+    value: f64,
+}
+
+impl GiniCache {
+    /// `metrics::gini(capabilities)`, reusing the last result when the capabilities are the
+    /// same bits (the same function of the same numbers, so the same bits).
+    fn get(&mut self, capabilities: &[f64]) -> f64 {
+        let stale = self
+            .from
+            .as_ref()
+            .is_none_or(|last| !same_bits(last, capabilities));
+        if stale {
+            self.value = metrics::gini(capabilities);
+            match &mut self.from {
+                Some(last) => capabilities.clone_into(last),
+                None => self.from = Some(capabilities.to_vec()),
+            }
+        }
+        self.value
+    }
+}
+
+/// Metric weights w, n, recomputed only when the GDP or the weighting differ from those they
+/// were computed from: GDP rarely changes in a run, and allocating and summing the weights
+/// at every recorded step was a tenth of the recording cost of a small run.
+#[derive(Debug, Default)]
+struct WeightCache {
+    /// w.
+    weights: Vec<f64>,
+    /// The GDP and weighting `weights` were computed from (`None`: not computed yet).
+    from: Option<(Vec<f64>, Weighting)>,
+}
+
+impl WeightCache {
+    /// w = `metrics::weights(gdp, weighting)`, reusing the last result when its inputs are
+    /// equal (the same function of the same numbers, so the same bits).
+    fn get(&mut self, gdp: &[f64], weighting: Weighting) -> &[f64] {
+        let stale = self
+            .from
+            .as_ref()
+            .is_none_or(|(last, w)| *w != weighting || !same_bits(last, gdp));
+        if stale {
+            self.weights = metrics::weights(gdp, weighting);
+            self.from = Some((gdp.to_vec(), weighting));
+        }
+        &self.weights
+    }
+}
+
+/// Whether `a` and `b` hold the same numbers bit for bit (so -0.0 ≠ 0.0, and NaN equals
+/// itself).
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// At recorded steps t (`Scenario::recorded_steps`), appends one row in `metrics::metric_names`
@@ -65,11 +133,11 @@ pub fn record(
         dispersion: has(Column::Dispersion),
     };
     let pairwise = if selection.fragmentation || selection.components || selection.dispersion {
-        let weights = metrics::weights(&s.gdp, config.weighting);
+        let weights = s.weights.get(&s.gdp, config.weighting);
         metrics::pairwise_selected(
             &s.stances,
             k,
-            &weights,
+            weights,
             config.tolerance,
             config.min_cluster_share,
             selection,
@@ -83,7 +151,7 @@ pub fn record(
         }
     };
     let gini = if has(Column::CapabilityGini) {
-        metrics::gini(&s.capabilities)
+        s.gini.get(&s.capabilities)
     } else {
         f64::NAN
     };
