@@ -320,14 +320,30 @@ fn scan_window(
     first: usize,
     joined: &mut [usize],
 ) -> (f64, usize) {
+    /// Positions per step: the near tests and far weights of a chunk are computed as one
+    /// vector operation, which the compiler cannot turn back into a branch per position
+    /// (it did with the scalar select).
+    const CHUNK: usize = 4;
     let len = squares.len().min(weights.len()).min(joined.len());
     let (squares, weights, joined) = (&squares[..len], &weights[..len], &mut joined[..len]);
     let mut far = 0.0;
     let mut count = 0;
-    for k in 0..len {
+    let whole = len - len % CHUNK;
+    for start in (0..whole).step_by(CHUNK) {
+        let sq = &squares[start..start + CHUNK];
+        let w = &weights[start..start + CHUNK];
+        let near: [bool; CHUNK] = std::array::from_fn(|l| sq[l] <= limit);
+        let far_weight: [f64; CHUNK] = std::array::from_fn(|l| if near[l] { 0.0 } else { w[l] });
+        for (l, (&is_near, &fw)) in near.iter().zip(&far_weight).enumerate() {
+            far += fw;
+            // count ≤ start + l < len: always in bounds, and kept only when near.
+            joined[count.min(start + l)] = first + start + l;
+            count += usize::from(is_near);
+        }
+    }
+    for k in whole..len {
         let near = squares[k] <= limit;
         far += if near { 0.0 } else { weights[k] };
-        // count ≤ k < len: the write is always in bounds, and is kept only when near.
         joined[count.min(k)] = first + k;
         count += usize::from(near);
     }
