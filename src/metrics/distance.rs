@@ -210,6 +210,17 @@ pub fn compatible_components(stances: &[&[f64]], tolerance: f64) -> Vec<usize> {
     let n = stances.len();
     let mut label = vec![usize::MAX; n];
     let mut next = 0;
+    // Every pair's sum of squares against one limit: the decisions of `distance <= tolerance`
+    // without a root and a division per pair (the chart asks this of every pair).
+    let dims = stances.first().map_or(1, |s| s.len());
+    let limit = squared_threshold(tolerance, dims, Within::AtMost);
+    let near = |a: &[f64], b: &[f64]| {
+        if a.len() == dims && b.len() == dims {
+            squared_gap(a, b) <= limit
+        } else {
+            distance(a, b) <= tolerance
+        }
+    };
     for start in 0..n {
         if label[start] != usize::MAX {
             continue;
@@ -218,7 +229,7 @@ pub fn compatible_components(stances: &[&[f64]], tolerance: f64) -> Vec<usize> {
         let mut stack = vec![start];
         while let Some(i) = stack.pop() {
             for j in 0..n {
-                if label[j] == usize::MAX && distance(stances[i], stances[j]) <= tolerance {
+                if label[j] == usize::MAX && near(stances[i], stances[j]) {
                     label[j] = next;
                     stack.push(j);
                 }

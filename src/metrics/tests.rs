@@ -640,3 +640,26 @@ fn clusters_are_connected_components() {
     assert_eq!(compatible_components(&refs, 0.08), vec![0, 0, 1, 0]);
     assert_eq!(compatible_components(&refs, 0.01), vec![0, 1, 2, 3]);
 }
+
+proptest! {
+    /// The chart's components are the pair loop's components, exact-δ distances included.
+    #[test]
+    fn compatible_components_are_the_pair_loops(
+        (dims, stances, _gdp) in snapshot(),
+        tolerance in tolerance(),
+    ) {
+        let n = stances.len() / dims;
+        let rows: Vec<&[f64]> = stances.chunks_exact(dims).collect();
+        let labels = compatible_components(&rows, tolerance);
+        let mut uf = UnionFind::new(n);
+        for i in 0..n {
+            for j in i + 1..n {
+                if distance(rows[i], rows[j]) <= tolerance {
+                    uf.union(i, j);
+                }
+            }
+        }
+        let reps: Vec<usize> = (0..n).map(|i| uf.find(i)).collect();
+        prop_assert_eq!(labels, canonical_labels(&reps));
+    }
+}
