@@ -194,6 +194,15 @@ struct Meeting<'a> {
     dialogue: bool,
 }
 
+/// How each nation listens in a meeting: μ(1 − s_i), ε_i with memberships and dialogue, and
+/// the squared threshold of ε_i (rows of [`PairwiseBuffers`]).
+#[derive(Clone, Copy)]
+struct Listeners<'a> {
+    pull: &'a [f64],
+    reach: &'a Reach,
+    listens: &'a [f64],
+}
+
 /// Reads the stances that changed since the last step, runs one step of meetings and
 /// writes the stances back, for stance dimension `K` (0: any dimension).
 #[inline(always)]
@@ -212,31 +221,20 @@ fn step<const K: usize>(
             s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
         }
     }
+    let listeners = Listeners {
+        pull: &s.pull,
+        reach: &s.reach,
+        listens: &s.listens,
+    };
     if K == 0 {
         let rows = AnyRows {
             x: &mut s.stances,
             k,
         };
-        meet(
-            rows,
-            meeting,
-            &mut s.order,
-            &s.pull,
-            &s.reach,
-            &s.listens,
-            rng,
-        );
+        meet(rows, meeting, &mut s.order, &listeners, rng);
     } else {
         let rows = FixedRows::<K>(s.stances.as_chunks_mut::<K>().0);
-        meet(
-            rows,
-            meeting,
-            &mut s.order,
-            &s.pull,
-            &s.reach,
-            &s.listens,
-            rng,
-        );
+        meet(rows, meeting, &mut s.order, &listeners, rng);
     }
     for (index, mut stance) in stances {
         let i = index.0 as usize;
@@ -288,11 +286,14 @@ fn meet<R: Rows>(
     mut rows: R,
     meeting: &Meeting,
     order: &mut [u32],
-    pull: &[f64],
-    reach: &Reach,
-    listens: &[f64],
+    listeners: &Listeners,
     rng: &mut ChaCha12Rng,
 ) {
+    let Listeners {
+        pull,
+        reach,
+        listens,
+    } = *listeners;
     let n = order.len();
     for (slot, i) in order.iter_mut().zip(0u32..) {
         *slot = i;
