@@ -20,66 +20,45 @@ pub struct RecordBuffers {
     gdp: Vec<f64>,
     /// Membership bitmasks, n.
     members: Vec<u64>,
-    /// Metric weights of the last GDP seen.
-    weights: WeightCache,
-    /// Capability Gini of the last capabilities seen.
-    gini: GiniCache,
+    /// Metric weights w of the last GDP and weighting seen: GDP rarely changes in a run, and
+    /// allocating and summing the weights at every recorded step was a tenth of the
+    /// recording cost of a small run.
+    weights: Memo<Weighting, Vec<f64>>,
+    /// Capability Gini of the last capabilities seen: without diffusion or capacity building
+    /// they never change in a run, and the sort inside `metrics::gini` was a tenth of a
+    /// small run's recording.
+    gini: Memo<(), f64>,
 }
 
-/// The capability Gini, recomputed only when the capabilities differ from those it was
-/// computed from: without diffusion or capacity building they never change in a run, and
-/// the sort inside `metrics::gini` was a tenth of a small run's recording.
+/// A value computed from some numbers and a key, recomputed only when they differ from
+/// those it was computed from (bit for bit, so the same function of the same numbers gives
+/// the same bits).
 #[derive(Debug, Default)]
-struct GiniCache {
-    /// The capabilities `value` was computed from (`None`: not computed yet).
-    from: Option<Vec<f64>>,
-    /// `metrics::gini(from)`.
-    value: f64,
+struct Memo<K, V> {
+    /// The numbers and key `value` was computed from (`None`: not computed yet).
+    from: Option<(Vec<f64>, K)>,
+    /// `compute(from)`.
+    value: V,
 }
 
-impl GiniCache {
-    /// `metrics::gini(capabilities)`, reusing the last result when the capabilities are the
-    /// same bits (the same function of the same numbers, so the same bits).
-    fn get(&mut self, capabilities: &[f64]) -> f64 {
+impl<K: Copy + PartialEq, V> Memo<K, V> {
+    /// `compute(numbers, key)`, reusing the last result when its inputs are the same.
+    fn get(&mut self, numbers: &[f64], key: K, compute: impl FnOnce(&[f64], K) -> V) -> &V {
         let stale = self
             .from
             .as_ref()
-            .is_none_or(|last| !same_bits(last, capabilities));
+            .is_none_or(|(last, k)| *k != key || !same_bits(last, numbers));
         if stale {
-            self.value = metrics::gini(capabilities);
+            self.value = compute(numbers, key);
             match &mut self.from {
-                Some(last) => capabilities.clone_into(last),
-                None => self.from = Some(capabilities.to_vec()),
+                Some((last, k)) => {
+                    numbers.clone_into(last);
+                    *k = key;
+                }
+                None => self.from = Some((numbers.to_vec(), key)),
             }
         }
-        self.value
-    }
-}
-
-/// Metric weights w, n, recomputed only when the GDP or the weighting differ from those they
-/// were computed from: GDP rarely changes in a run, and allocating and summing the weights
-/// at every recorded step was a tenth of the recording cost of a small run.
-#[derive(Debug, Default)]
-struct WeightCache {
-    /// w.
-    weights: Vec<f64>,
-    /// The GDP and weighting `weights` were computed from (`None`: not computed yet).
-    from: Option<(Vec<f64>, Weighting)>,
-}
-
-impl WeightCache {
-    /// w = `metrics::weights(gdp, weighting)`, reusing the last result when its inputs are
-    /// equal (the same function of the same numbers, so the same bits).
-    fn get(&mut self, gdp: &[f64], weighting: Weighting) -> &[f64] {
-        let stale = self
-            .from
-            .as_ref()
-            .is_none_or(|(last, w)| *w != weighting || !same_bits(last, gdp));
-        if stale {
-            self.weights = metrics::weights(gdp, weighting);
-            self.from = Some((gdp.to_vec(), weighting));
-        }
-        &self.weights
+        &self.value
     }
 }
 
@@ -133,7 +112,7 @@ pub fn record(
         dispersion: has(Column::Dispersion),
     };
     let pairwise = if selection.fragmentation || selection.components || selection.dispersion {
-        let weights = s.weights.get(&s.gdp, config.weighting);
+        let weights = s.weights.get(&s.gdp, config.weighting, metrics::weights);
         metrics::pairwise_selected(
             &s.stances,
             k,
@@ -151,7 +130,7 @@ pub fn record(
         }
     };
     let gini = if has(Column::CapabilityGini) {
-        s.gini.get(&s.capabilities)
+        *s.gini.get(&s.capabilities, (), |c, ()| metrics::gini(c))
     } else {
         f64::NAN
     };
