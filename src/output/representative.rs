@@ -15,19 +15,20 @@ use crate::table::{Cell, Column, Kind, TableFormat, TableWriter, column};
 pub const REPRESENTATIVE_STATES: &str = "representative_states";
 
 /// The columns before the dimensions, as the writer writes and the reader expects them.
-const FIXED: [&str; 5] = ["arm", "run", "nation", "gdp", "capability"];
+const FIXED: [(&str, Kind); 5] = [
+    ("arm", Kind::Text),
+    ("run", Kind::Int),
+    ("nation", Kind::Text),
+    ("gdp", Kind::Float),
+    ("capability", Kind::Float),
+];
 
 /// The table's columns for a scenario with these dimensions.
 pub fn representative_columns(dimensions: &[String]) -> Vec<Column> {
-    let mut columns = vec![
-        column("arm", Kind::Text),
-        column("run", Kind::Int),
-        column("nation", Kind::Text),
-        column("gdp", Kind::Float),
-        column("capability", Kind::Float),
-    ];
-    columns.extend(dimensions.iter().map(|d| column(d.clone(), Kind::Float)));
-    columns
+    let fixed = FIXED.iter().map(|&(name, kind)| column(name, kind));
+    fixed
+        .chain(dimensions.iter().map(|d| column(d.clone(), Kind::Float)))
+        .collect()
 }
 
 /// Writes the representative states into `dir` in `format`:
@@ -82,10 +83,11 @@ pub fn read_representative_states(path: &Path) -> Result<(Vec<String>, Vec<Repre
     let bad = |m: String| Error::Usage(format!("`{}`: {m}", path.display()));
     let mut reader = crate::table::Rows::open(path)?;
     let headers = reader.header().to_vec();
-    if headers.len() < FIXED.len() || headers.iter().zip(FIXED).any(|(h, f)| h != f) {
+    if headers.len() < FIXED.len() || headers.iter().zip(FIXED).any(|(h, (f, _))| h != f) {
+        let names: Vec<&str> = FIXED.iter().map(|&(name, _)| name).collect();
         return Err(bad(format!(
             "the header must start with {}",
-            FIXED.join(",")
+            names.join(",")
         )));
     }
     let dims: Vec<String> = headers[FIXED.len()..].to_vec();
