@@ -160,6 +160,12 @@ impl UnionFind {
         }
     }
 
+    /// Each element's parent (a root is its own): read by the sorted pass to skip nations
+    /// already hanging from a root.
+    pub(super) fn parents(&self) -> &[usize] {
+        &self.parent
+    }
+
     pub(super) fn find(&mut self, x: usize) -> usize {
         let mut root = x;
         while self.parent[root] != root {

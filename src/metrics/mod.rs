@@ -15,6 +15,7 @@ mod capability;
 pub mod catalogue;
 mod distance;
 mod pairwise;
+mod row;
 mod sorted;
 #[cfg(test)]
 mod tests;

@@ -26,6 +26,7 @@
 //! ((Σw)² − Σw²)/2 but with no cancellation when one nation holds nearly all the weight.
 
 use super::distance::{UnionFind, Within, distance, squared_threshold};
+use super::row::{LANES, Row, RowSums, row_for_this_machine};
 
 /// Which of the pairwise metrics to compute (`[metrics] compute`): a study that needs only
 /// fragmentation should not pay for the all-pairs dispersion sum.
@@ -60,10 +61,6 @@ pub(super) struct Pass {
     /// same component (empty when components are not selected).
     pub(super) component: Vec<usize>,
 }
-/// Lanes of the dispersion sum: fixed, not the machine's vector width, so that the order of
-/// additions (and so every bit) is the same everywhere; 8 fills AVX-512 registers and unrolls
-/// narrower ones.
-pub(super) const LANES: usize = 8;
 
 /// The definition: every pair in index order, each distance by [`distance`]. For snapshots
 /// with a non-finite stance, where sorting gives no order of distances, and for a few nations.
@@ -129,9 +126,8 @@ pub(super) fn sorted_pass(
     let mut uf = UnionFind::new(n);
     let (mut incompatible_weight, mut pair_weight, mut distance_sum) = (0.0, 0.0, 0.0);
     let mut lanes = [0.0; LANES];
-    let mut row = vec![0.0; n];
-    let mut joined = vec![0; n];
-    let row_squares = row_squares_for_this_machine();
+    let mut joined = Vec::with_capacity(n);
+    let row_kernel = row_for_this_machine();
     // Window end e(p): positions p+1..e(p) are near p. It never decreases with p.
     let mut end = 0;
     for p in 0..n {
@@ -154,22 +150,32 @@ pub(super) fn sorted_pass(
         } else {
             p + 1
         };
-        let squares = &mut row[..visit - p - 1];
-        let roots = selection.dispersion.then_some(&mut lanes);
-        row_squares(&columns, n, dims, p, squares, roots);
-        let (far, near_count) = scan_window(
-            &squares[..end - p - 1],
-            &w[p + 1..end],
-            limit,
-            p + 1,
-            &mut joined[..end - p - 1],
+        let root = if selection.components { uf.find(p) } else { p };
+        let mut far = [0.0; LANES];
+        joined.clear();
+        row_kernel(
+            &Row {
+                columns: &columns,
+                n,
+                dims,
+                p,
+                visit,
+                end,
+                weights: &w,
+                limit,
+                parent: uf.parents(),
+                root,
+            },
+            &mut RowSums {
+                roots: selection.dispersion.then_some(&mut lanes),
+                far: &mut far,
+                joined: selection.components.then_some(&mut joined),
+            },
         );
-        incompatible_weight += w[p] * (suffix[end] + far);
-        if selection.components {
-            let mut root = uf.find(p);
-            for &q in &joined[..near_count] {
-                root = uf.union_root(root, q);
-            }
+        incompatible_weight += w[p] * (suffix[end] + combine(&far));
+        let mut root = root;
+        for &q in &joined {
+            root = uf.union_root(root, q);
         }
     }
     if selection.dispersion {
@@ -212,142 +218,6 @@ pub(super) fn first_coordinate_order(stances: &[f64], dims: usize, n: usize) -> 
         .collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-/// A row of squared sums (see [`row_squares_body`]), compiled for the machine's widest
-/// vectors among those it checks at run time.
-pub(super) type RowSquares = fn(&[f64], usize, usize, usize, &mut [f64], Option<&mut [f64; LANES]>);
-
-/// The [`RowSquares`] for this machine: with AVX on x86-64, four pairs per instruction and a
-/// square root twice as fast per pair as SSE2's (measured here: 0.69 against 1.37 ns). The
-/// bits are the same either way: each lane does the same IEEE operations in the same order
-/// (no fused multiply-add), whatever the width of the instruction that carries it.
-pub(super) fn row_squares_for_this_machine() -> RowSquares {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        return |columns, n, dims, p, out, lanes| {
-            // SAFETY: the CPU supports AVX, checked just above; nothing else is required.
-            unsafe { row_squares_avx(columns, n, dims, p, out, lanes) }
-        };
-    }
-    row_squares_body
-}
-
-/// [`row_squares_body`] compiled with AVX.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-fn row_squares_avx(
-    columns: &[f64],
-    n: usize,
-    dims: usize,
-    p: usize,
-    out: &mut [f64],
-    lanes: Option<&mut [f64; LANES]>,
-) {
-    row_squares_body(columns, n, dims, p, out, lanes);
-}
-
-/// Σ_d (x_p\[d\] − x_q\[d\])² for q = p+1, p+2, … into `out` (`out[q − p − 1]`), from the
-/// dimension-major `columns` (column d holds x_·\[d\], n values); with `lanes`, also adds
-/// the square root of the k-th into lane k mod [`LANES`] (the distances times √K, summed as
-/// the dispersion needs).
-///
-/// The sum runs in dimension order, as in [`super::squared_gap`], so it has the bits of the sum
-/// under [`distance`]'s root. Pairs go [`LANES`] at a time with every dimension summed in
-/// registers, which the compiler turns into packed arithmetic; one pass over the pairs per
-/// dimension instead loaded and stored each sum K times.
-#[inline(always)]
-pub(super) fn row_squares_body(
-    columns: &[f64],
-    n: usize,
-    dims: usize,
-    p: usize,
-    out: &mut [f64],
-    mut lanes: Option<&mut [f64; LANES]>,
-) {
-    let count = out.len();
-    let start = p + 1;
-    let mut chunks = out.chunks_exact_mut(LANES);
-    let mut base = start;
-    for chunk in &mut chunks {
-        let mut acc = [0.0; LANES];
-        for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
-            let xp = column[p];
-            let mut later = [0.0; LANES];
-            later.copy_from_slice(&column[base..base + LANES]);
-            let squares = later.map(|xq| (xp - xq) * (xp - xq));
-            acc = if d == 0 {
-                squares
-            } else {
-                std::array::from_fn(|l| acc[l] + squares[l])
-            };
-        }
-        chunk.copy_from_slice(&acc);
-        if let Some(lanes) = lanes.as_deref_mut() {
-            for (lane, &s) in lanes.iter_mut().zip(&acc) {
-                *lane += s.sqrt();
-            }
-        }
-        base += LANES;
-    }
-    let rest = chunks.into_remainder();
-    let left = start + count - base;
-    for (d, column) in columns.chunks_exact(n).enumerate().take(dims) {
-        let xp = column[p];
-        for (a, &xq) in rest.iter_mut().zip(&column[base..base + left]) {
-            let t = xp - xq;
-            *a = if d == 0 { t * t } else { *a + t * t };
-        }
-    }
-    if let Some(lanes) = lanes {
-        for (lane, &s) in lanes.iter_mut().zip(rest.iter()) {
-            *lane += s.sqrt();
-        }
-    }
-}
-
-/// The far weight of a window (the weights of its positions whose sum of squares exceeds
-/// `limit`, added in position order) and, in `joined`, the near positions (`first` is the
-/// position of `squares[0]`); returns the far weight and how many positions are near.
-///
-/// Adding 0 for a near position leaves the sum's bits as skipping it would, and the near
-/// positions are listed by always writing and advancing the count only when near: no branch
-/// on what is, once stances cluster, a coin flip per pair.
-fn scan_window(
-    squares: &[f64],
-    weights: &[f64],
-    limit: f64,
-    first: usize,
-    joined: &mut [usize],
-) -> (f64, usize) {
-    /// Positions per step: the near tests and far weights of a chunk are computed as one
-    /// vector operation, which the compiler cannot turn back into a branch per position
-    /// (it did with the scalar select).
-    const CHUNK: usize = 4;
-    let len = squares.len().min(weights.len()).min(joined.len());
-    let (squares, weights, joined) = (&squares[..len], &weights[..len], &mut joined[..len]);
-    let mut far = 0.0;
-    let mut count = 0;
-    let whole = len - len % CHUNK;
-    for start in (0..whole).step_by(CHUNK) {
-        let sq = &squares[start..start + CHUNK];
-        let w = &weights[start..start + CHUNK];
-        let near: [bool; CHUNK] = std::array::from_fn(|l| sq[l] <= limit);
-        let far_weight: [f64; CHUNK] = std::array::from_fn(|l| if near[l] { 0.0 } else { w[l] });
-        for (l, (&is_near, &fw)) in near.iter().zip(&far_weight).enumerate() {
-            far += fw;
-            // count ≤ start + l < len: always in bounds, and kept only when near.
-            joined[count.min(start + l)] = first + start + l;
-            count += usize::from(is_near);
-        }
-    }
-    for k in whole..len {
-        let near = squares[k] <= limit;
-        far += if near { 0.0 } else { weights[k] };
-        joined[count.min(k)] = first + k;
-        count += usize::from(near);
-    }
-    (far, count)
 }
 
 /// The lanes' total, in a fixed tree order.

@@ -440,30 +440,57 @@ fn squared_threshold_hand_values() {
 }
 
 proptest! {
-    /// The vector width a machine picks never shows in the bits.
+    /// The vector width a machine picks never shows in the bits, and a row's decisions and
+    /// sums are those of `distance`.
     #[test]
-    fn row_squares_have_the_same_bits_on_every_path(
+    fn row_kernels_have_the_same_bits_on_every_path(
         dims in 1usize..=7,
         values in prop::collection::vec(coordinate(), 7 * 40),
+        weights in prop::collection::vec(0.0..1.0f64, 40),
+        parent in prop::collection::vec(0usize..40, 40),
         p in 0usize..39,
+        window in 0usize..40,
+        root in 0usize..40,
+        tolerance in tolerance(),
     ) {
-        use super::sorted::{LANES, row_squares_body, row_squares_for_this_machine};
+        use super::distance::{Within, squared_threshold};
+        use super::row::{LANES, Row, RowKernel, RowSums, row_body, row_for_this_machine};
         let n = 40;
         let columns = &values[..dims * n];
-        let count = n - p - 1;
-        let (mut plain, mut fast) = (vec![0.0; count], vec![0.0; count]);
-        let (mut plain_lanes, mut fast_lanes) = ([0.0; LANES], [0.0; LANES]);
-        row_squares_body(columns, n, dims, p, &mut plain, Some(&mut plain_lanes));
-        row_squares_for_this_machine()(columns, n, dims, p, &mut fast, Some(&mut fast_lanes));
-        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        prop_assert_eq!(bits(&plain), bits(&fast));
-        prop_assert_eq!(bits(&plain_lanes), bits(&fast_lanes));
-        // And the sums are those under `distance`'s root.
-        for (k, &s) in plain.iter().enumerate() {
-            let q = p + 1 + k;
-            let row = |i: usize| (0..dims).map(|d| columns[d * n + i]).collect::<Vec<_>>();
-            prop_assert_eq!(s.to_bits(), squared_gap(&row(p), &row(q)).to_bits());
-        }
+        let end = (p + 1 + window).min(n);
+        let row = Row {
+            columns,
+            n,
+            dims,
+            p,
+            visit: n,
+            end,
+            weights: &weights,
+            limit: squared_threshold(tolerance, dims, Within::AtMost),
+            parent: &parent,
+            root,
+        };
+        let run = |kernel: RowKernel| {
+            let (mut roots, mut far, mut joined) = ([0.0; LANES], [0.0; LANES], Vec::new());
+            kernel(&row, &mut RowSums { roots: Some(&mut roots), far: &mut far, joined: Some(&mut joined) });
+            (roots, far, joined)
+        };
+        let (plain, fast) = (run(row_body), run(row_for_this_machine()));
+        let bits = |v: &[f64; LANES]| v.map(f64::to_bits);
+        prop_assert_eq!(bits(&plain.0), bits(&fast.0));
+        prop_assert_eq!(bits(&plain.1), bits(&fast.1));
+        prop_assert_eq!(&plain.2, &fast.2);
+        // Against the definition, pair by pair.
+        let point = |i: usize| (0..dims).map(|d| columns[d * n + i]).collect::<Vec<_>>();
+        let d = |q: usize| distance(&point(p), &point(q));
+        let near = |q: usize| d(q) <= tolerance;
+        let joined: Vec<usize> = (p + 1..n).filter(|&q| near(q) && parent[q] != root).collect();
+        prop_assert_eq!(&plain.2, &joined);
+        let far: f64 = (p + 1..end).filter(|&q| !near(q)).map(|q| weights[q]).sum();
+        let roots: f64 = (p + 1..n).map(|q| d(q) * (dims as f64).sqrt()).sum();
+        let total = |v: &[f64; LANES]| v.iter().sum::<f64>();
+        prop_assert!((total(&plain.1) - far).abs() <= 1e-12 * far.max(1.0), "far {} vs {}", total(&plain.1), far);
+        prop_assert!((total(&plain.0) - roots).abs() <= 1e-12 * roots.max(1.0), "roots {} vs {}", total(&plain.0), roots);
     }
 }
 
