@@ -18,9 +18,9 @@
 //!   Fragmentation takes the far weight of each window from suffix sums of the weights,
 //!   dispersion is Σ_k g_k · k(n − k) over the gaps g_k between sorted neighbours (every term
 //!   non-negative, so no cancellation): O(N log N) in all.
-//! - K > 1: components and the incompatible weight visit only the window; dispersion, which
-//!   needs every pair, sums the square roots of each row in [`LANES`] fixed lanes combined in a
-//!   fixed order, which the compiler vectorises and which gives the same bits on every machine.
+//! - K > 1: components and the incompatible weight visit only the window; dispersion needs
+//!   every pair. Each row is one sweep of [`super::row`], its sums in [`LANES`] fixed lanes
+//!   combined in a fixed order, which is vectorised and gives the same bits on every machine.
 //!
 //! The weight of all pairs, Σ_{i<j} w_i w_j, is Σ_p w_p · (Σ_{q>p} w_q): the same O(N) as
 //! ((Σw)² − Σw²)/2 but with no cancellation when one nation holds nearly all the weight.

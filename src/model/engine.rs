@@ -11,7 +11,8 @@
 //!   `resources::TieSource` shows they were built from the same network and groups) and
 //!   replaces every resource (except `build::NationWriter`, the cached query it overwrites
 //!   reused nations through, which holds no run state);
-//! - the schedules, and with them each system's `Local` scratch buffers: every system sizes
+//! - the schedules (the step schedule with every system, and one per [`StepPlan`] met so
+//!   far), and with them each system's `Local` scratch buffers: every system sizes
 //!   its buffers for the run at hand and overwrites what it reads before reading it, or
 //!   restores them (e.g. marks back to false) before it returns (see [`super::systems`]).
 //!
@@ -22,8 +23,9 @@ use std::cell::RefCell;
 
 use bevy_ecs::prelude::{Schedule, World};
 
-use super::{RunOutput, Simulation, StatesMode, build, systems};
+use super::{RunOutput, Simulation, StatesMode, Steps, build, systems};
 use crate::scenario::Scenario;
+use systems::StepPlan;
 
 /// Simulates one run of an arm. `scenario` already has the arm's overrides applied (the caller does that), so this ignores `scenario.arms`. Pure function of (scenario, seed): no I/O, deterministic.
 ///
@@ -37,7 +39,8 @@ pub fn simulate(scenario: &Scenario, seed: u64, states: StatesMode) -> RunOutput
     } else {
         build::nation_ids(scenario)
     };
-    let sim = Simulation::start(cached.unwrap_or_default(), scenario, seed, states, ids);
+    let engine = cached.unwrap_or_default();
+    let sim = Simulation::start(engine, scenario, seed, states, ids, Steps::Planned);
     let (output, mut engine) = sim.finish_with_engine(states);
     build::clear_run(&mut engine.world);
     ENGINE.with(|cell| *cell.borrow_mut() = Some(engine));
@@ -49,14 +52,14 @@ thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
 }
 
-/// A world with the two schedules initialised on it.
+/// A world with its schedules.
 pub(super) struct Engine {
     /// The world (empty of any run between runs).
     pub(super) world: World,
     /// [`systems::initial_schedule`].
     pub(super) initial_schedule: Schedule,
-    /// [`systems::step_schedule`].
-    pub(super) step_schedule: Schedule,
+    /// The step schedules.
+    pub(super) step_schedules: StepSchedules,
 }
 
 impl Default for Engine {
@@ -64,7 +67,35 @@ impl Default for Engine {
         Engine {
             world: World::new(),
             initial_schedule: systems::initial_schedule(),
-            step_schedule: systems::step_schedule(),
+            step_schedules: StepSchedules {
+                every: systems::step_schedule(),
+                fixed: Vec::new(),
+            },
         }
+    }
+}
+
+/// [`systems::step_schedule`] and each [`systems::fixed_step_schedule`] built so far (a
+/// study has a few plans, one or two per arm, so a list suffices).
+pub(super) struct StepSchedules {
+    every: Schedule,
+    fixed: Vec<(StepPlan, Schedule)>,
+}
+
+impl StepSchedules {
+    /// The schedule for `plan` (`None`: every system behind its condition), built on first
+    /// use.
+    pub(super) fn get(&mut self, plan: Option<StepPlan>) -> &mut Schedule {
+        let Some(plan) = plan else {
+            return &mut self.every;
+        };
+        let at = match self.fixed.iter().position(|(p, _)| *p == plan) {
+            Some(at) => at,
+            None => {
+                self.fixed.push((plan, systems::fixed_step_schedule(plan)));
+                self.fixed.len() - 1
+            }
+        };
+        &mut self.fixed[at].1
     }
 }

@@ -28,8 +28,8 @@ use bevy_ecs::prelude::{Schedule, World};
 
 use crate::scenario::Scenario;
 use components::{BodyState, Capability, Memberships, Stance};
-use engine::Engine;
 pub use engine::simulate;
+use engine::{Engine, StepSchedules};
 use resources::{BodyEntities, NationEntities, Recorder, Shape, Step};
 
 /// Which nation states a run returns.
@@ -76,9 +76,22 @@ pub struct StateRow {
 pub struct Simulation {
     world: World,
     initial_schedule: Schedule,
-    step_schedule: Schedule,
+    step_schedules: StepSchedules,
+    /// The plan the steps run, or `None` for every system behind its condition.
+    plan: Option<systems::StepPlan>,
     ids: Vec<String>,
     steps: u32,
+}
+
+/// Which step schedule a [`Simulation`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Steps {
+    /// Every system behind its run condition: right whatever is done to the world between
+    /// steps (the step-by-step API, whose callers may poke at it).
+    Every,
+    /// The run's [`systems::StepPlan`] once step 0 has run, if no event is pending: the same
+    /// bits with fewer systems, for runs nobody touches between steps.
+    Planned,
 }
 
 impl Simulation {
@@ -91,7 +104,7 @@ impl Simulation {
     /// Like [`Simulation::new`], keeping only the states `keep` asks for.
     pub fn with_states(scenario: &Scenario, seed: u64, keep: StatesMode) -> Self {
         let ids = build::nation_ids(scenario);
-        Self::start(Engine::default(), scenario, seed, keep, ids)
+        Self::start(Engine::default(), scenario, seed, keep, ids, Steps::Every)
     }
 
     /// Builds the run into `engine`'s world (empty of any run) and runs step 0; `ids` are
@@ -102,18 +115,24 @@ impl Simulation {
         seed: u64,
         keep: StatesMode,
         ids: Vec<String>,
+        steps: Steps,
     ) -> Self {
         let Engine {
             mut world,
             mut initial_schedule,
-            step_schedule,
+            step_schedules,
         } = engine;
         build::populate_world(&mut world, scenario, seed, keep);
         initial_schedule.run(&mut world);
+        let plan = match steps {
+            Steps::Every => None,
+            Steps::Planned => systems::StepPlan::of(&world),
+        };
         Simulation {
             world,
             initial_schedule,
-            step_schedule,
+            step_schedules,
+            plan,
             ids,
             steps: scenario.steps,
         }
@@ -136,7 +155,7 @@ impl Simulation {
         }
         let next = self.current_step() + 1;
         build::put_resource(&mut self.world, Step(next));
-        self.step_schedule.run(&mut self.world);
+        self.step_schedules.get(self.plan).run(&mut self.world);
         Some(next)
     }
 
@@ -275,7 +294,7 @@ impl Simulation {
         Engine {
             world: self.world,
             initial_schedule: self.initial_schedule,
-            step_schedule: self.step_schedule,
+            step_schedules: self.step_schedules,
         }
     }
 

@@ -716,6 +716,72 @@ fn schedules_are_unambiguous_and_chained() {
             id(record),
         ]
     );
+    // A fixed plan's schedule is the full one without the systems its conditions skip.
+    let bodies = [
+        id(found_bodies),
+        id(update_membership),
+        id(harmonize),
+        id(build_capacity),
+    ];
+    for rule in [Rule::Pairwise, Rule::Averaging, Rule::Culture] {
+        for diffusion in [false, true] {
+            for with_bodies in [false, true] {
+                let plan = StepPlan {
+                    rule,
+                    diffusion,
+                    bodies: with_bodies,
+                };
+                let mut fixed = systems::strict(fixed_step_schedule(plan));
+                assert!(fixed.initialize(&mut world).is_ok());
+                let mut expected = Vec::new();
+                if diffusion {
+                    expected.push(id(diffuse_capabilities));
+                }
+                expected.push(match rule {
+                    Rule::Pairwise => id(align_pairwise),
+                    Rule::Averaging => id(align_averaging),
+                    Rule::Culture => id(align_culture),
+                });
+                expected.push(id(add_noise));
+                if with_bodies {
+                    expected.extend(bodies);
+                }
+                expected.push(id(record));
+                assert_eq!(order(&fixed), expected, "{plan:?}");
+            }
+        }
+    }
+}
+
+/// The plan of a run is read off the world once step 0 has run: none while an event is
+/// pending, else the rule, diffusion and bodies in force.
+#[test]
+fn step_plans_follow_pending_events_and_switches() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
+    let sc = crate::scenario::load(&path).expect("quickstart is valid");
+    let plan = |arm: usize| {
+        let sim = Simulation::new(&sc.for_arm(arm), 1);
+        systems::StepPlan::of(sim.world())
+    };
+    // quickstart's events are all at step 0; its arms switch the body and diffusion.
+    let expect = |diffusion, bodies| {
+        Some(systems::StepPlan {
+            rule: Rule::Pairwise,
+            diffusion,
+            bodies,
+        })
+    };
+    assert_eq!(plan(0), expect(false, false));
+    assert_eq!(plan(1), expect(false, true));
+    assert_eq!(plan(2), expect(true, true));
+    let mut later = sc.for_arm(0);
+    let mut event = later.events[0].clone();
+    event.step = 3;
+    later.events.push(event);
+    assert_eq!(
+        systems::StepPlan::of(Simulation::new(&later, 1).world()),
+        None
+    );
 }
 
 #[test]

@@ -212,14 +212,27 @@ fn plain_reference_reproduces_a_noisy_stubborn_population() {
 fn simulate_reusing_its_engine_matches_fresh_worlds() {
     // `simulate` keeps each thread's world between runs; interleave scenarios of different
     // shapes (bodies, diffusion, populations) and compare with worlds built from scratch.
+    // `simulate` also runs only the systems of the run's plan once no event is pending;
+    // `Simulation` runs them all behind their conditions. Mid-run events that switch the
+    // diffusion and the body keep every system until the last of them.
     let quickstart = scenario_file("quickstart.toml");
     let pop = deffuant(40, 2, 0.3, 0.5, 10);
+    let source = std::fs::read_to_string(shipped("quickstart.toml")).expect("quickstart reads");
+    let switched = accord::scenario::parse_str(
+        &format!(
+            "{source}\n[[events]]\nstep = 4\nkind = \"set\"\npath = \"diffusion.enabled\"\nvalue = true\n\n[[events]]\nstep = 9\nkind = \"set\"\npath = \"bodies.waico.enabled\"\nvalue = false\n"
+        ),
+        &shipped("quickstart.toml"),
+    )
+    .expect("quickstart with mid-run switches is valid");
     let runs = [
         (quickstart.for_arm(2), 5u64),
         (pop.clone(), 1),
         (quickstart.for_arm(1), 5),
+        (switched.for_arm(1), 5),
         (quickstart.for_arm(2), 6),
         (pop, 2),
+        (switched.for_arm(0), 3),
         (quickstart.for_arm(0), 5),
     ];
     for (scenario, seed) in &runs {
