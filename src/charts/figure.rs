@@ -62,9 +62,11 @@ pub(crate) fn render(
     let mut written = Vec::new();
     if format.png() {
         let png = with_suffix(out_stem, "png");
+        let mut pixels = vec![255u8; 3 * size.0 as usize * size.1 as usize];
         figure
-            .draw(BitMapBackend::new(&png, size).into_drawing_area())
+            .draw(BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area())
             .map_err(|e| chart_error(&png, e.to_string()))?;
+        encode_png(&png, &pixels, size).map_err(|m| chart_error(&png, m))?;
         written.push(png);
     }
     if format.svg() {
@@ -75,6 +77,27 @@ pub(crate) fn render(
         written.push(svg);
     }
     Ok(written)
+}
+
+/// Writes RGB `pixels` (`size` pixels) to `path` as a PNG: fast deflate, and the `Paeth`
+/// filter on every row.
+///
+/// plotters' own writer lets the encoder try every filter on every row and keep the best,
+/// which was most of the time `accord run` spends on charts (about 200 M instructions for
+/// the eight PNGs of a small study, against 23 M per run of a 1,000-nation simulation).
+/// `Paeth` alone costs half that and gives files within a few per cent of the same size
+/// (`Sub` or `Up` alone were cheaper still but made them twice as large).
+fn encode_png(path: &Path, pixels: &[u8], (width, height): (u32, u32)) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Paeth);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(pixels).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
 }
 
 /// `path` with `.ext` appended, keeping any dots already in the stem.
@@ -182,6 +205,24 @@ pub(crate) fn draw_ticks<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn png_files_decode_to_the_pixels_drawn() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.png");
+        let (w, h) = (7u32, 5u32);
+        let pixels: Vec<u8> = (0..3 * w * h).map(|i| (i * 37 % 251) as u8).collect();
+        encode_png(&path, &pixels, (w, h)).expect("encodes");
+        let file = std::fs::File::open(&path).expect("opens");
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .expect("a PNG header");
+        let mut out = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut out).expect("a frame");
+        assert_eq!((info.width, info.height), (w, h));
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(&out[..info.buffer_size()], &pixels[..]);
+    }
 
     #[test]
     fn file_stems_stay_inside_the_folder() {

@@ -38,6 +38,18 @@ struct StanceFigure {
     height: u32,
 }
 
+/// The factor on every disc's radius in a panel of `nations`: 1 up to
+/// [`FULL_SIZE_NATIONS`], then shrinking as 1/√n so that the discs cover about the same
+/// area however many nations there are. A thousand full-size discs (22 px for equal GDP)
+/// cover the panel many times over, hide each other's clusters, and were most of the cost
+/// of the chart.
+fn disc_scale(nations: usize) -> f64 {
+    (FULL_SIZE_NATIONS / nations.max(1) as f64).sqrt().min(1.0)
+}
+
+/// Up to this many nations per panel, discs keep their full size (world2025 has 192).
+const FULL_SIZE_NATIONS: f64 = 200.0;
+
 /// Draws `stances.{png,svg}` from `representative_states.csv` in `dir`, if it exists.
 pub(crate) fn draw(
     dir: &Path,
@@ -68,6 +80,7 @@ pub(crate) fn draw(
             .collect();
         let stances: Vec<&[f64]> = idx.iter().map(|&i| nations[i].stance.as_slice()).collect();
         let cluster = compatible_components(&stances, meta.tolerance);
+        let scale = disc_scale(idx.len());
         let points = idx
             .iter()
             .zip(&cluster)
@@ -78,7 +91,7 @@ pub(crate) fn draw(
                 } else {
                     0.0
                 };
-                let radius = 4 + (18.0 * rel.sqrt()).round() as i32;
+                let radius = ((4.0 + 18.0 * rel.sqrt()) * scale).round().max(2.0) as i32;
                 (xy[i].0, xy[i].1, radius, c, nations[i].id.clone())
             })
             .collect();
@@ -241,5 +254,21 @@ impl Figure for StanceFigure {
             }
         }
         root.present()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discs_keep_their_size_up_to_200_nations_then_their_total_area() {
+        assert_eq!(disc_scale(0), 1.0);
+        assert_eq!(disc_scale(13), 1.0);
+        assert_eq!(disc_scale(200), 1.0);
+        assert_eq!(disc_scale(800), 0.5);
+        // Area ∝ n · scale²: the same from 200 nations on.
+        let area = |n: usize| n as f64 * disc_scale(n).powi(2);
+        assert!((area(5000) - area(200)).abs() < 1e-9);
     }
 }
