@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 
 use rand::RngExt;
 use rand::SeedableRng;
-use rand::prelude::SliceRandom;
 use rand_chacha::ChaCha12Rng;
 
 use crate::metrics::{self, PairwiseMetrics};
@@ -45,7 +44,7 @@ pub fn pairwise(stances: &mut [f64], k: usize, confidence: f64, rate: f64, steps
         for (slot, i) in order.iter_mut().zip(0u32..) {
             *slot = i;
         }
-        order.shuffle(&mut rng);
+        crate::stats::shuffle::shuffle(order.as_mut_slice(), &mut rng);
         for &i in &order {
             let i = i as usize;
             if n < 2 {
@@ -305,7 +304,7 @@ impl Plain {
         for (slot, i) in order.iter_mut().zip(0u32..) {
             *slot = i;
         }
-        order.shuffle(rng);
+        crate::stats::shuffle::shuffle(order, rng);
         for &i in order.iter() {
             let i = i as usize;
             let j = match &self.partners[i] {

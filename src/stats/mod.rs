@@ -5,4 +5,5 @@
 mod joe_kuo;
 pub mod normal;
 pub mod pca;
+pub mod shuffle;
 pub mod sobol_sequence;

@@ -18,7 +18,6 @@ use std::hint;
 
 use bevy_ecs::prelude::{Changed, DetectChanges, Local, Or, Query, Res, ResMut};
 use rand::RngExt;
-use rand::seq::SliceRandom;
 use rand_chacha::ChaCha12Rng;
 
 use super::{Reach, draw_neighbour};
@@ -298,7 +297,7 @@ fn meet<R: Rows>(
     for (slot, i) in order.iter_mut().zip(0u32..) {
         *slot = i;
     }
-    order.shuffle(rng);
+    crate::stats::shuffle::shuffle(order, rng);
     let any_rivals = !meeting.rivals.pairs.is_empty();
     for &i in order.iter() {
         let i = i as usize;
