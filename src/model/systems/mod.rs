@@ -97,7 +97,9 @@ fn staged_schedule() -> Schedule {
     schedule
 }
 
-/// Step t ≥ 1 with every system (see [`Stage`]), for any run.
+/// Step t ≥ 1 with every system, for any run: events(t) → diffusion → alignment by the
+/// rule in force (pairwise, averaging or culture, see [`alignment`]) → noise → body founding
+/// → membership → harmonization → capacity building → record (at recorded steps only).
 ///
 /// Systems that would do nothing this step are skipped by a run condition, because in a
 /// small run dispatching a system (fetching its parameters) costs more than its work: events
