@@ -150,16 +150,17 @@ impl StepPlan {
     /// The plan of the world's run from its current step on, or `None` while an event is
     /// pending (or the world holds no run).
     pub fn of(world: &World) -> Option<StepPlan> {
-        let queue = world.get_resource::<EventQueue>()?;
-        if queue.next < queue.events.len() {
+        if pending(world.get_resource::<EventQueue>()?) {
             return None;
         }
         let params = world.get_resource::<Params>()?;
-        let bodies = world.get_resource::<BodyEntities>()?.0.iter().any(|&body| {
-            world
-                .get::<BodyConfig>(body)
-                .is_some_and(|config| config.0.enabled)
-        });
+        let bodies = world.get_resource::<BodyEntities>()?;
+        let bodies = any_enabled(
+            bodies
+                .0
+                .iter()
+                .filter_map(|&body| world.get::<BodyConfig>(body)),
+        );
         Some(StepPlan {
             rule: params.alignment.rule,
             diffusion: params.diffusion.enabled,
@@ -195,6 +196,11 @@ pub fn fixed_step_schedule(plan: StepPlan) -> Schedule {
 /// Run condition: some scheduled event is not applied yet (otherwise [`apply_events`] has
 /// nothing to do).
 pub fn events_pending(queue: Res<EventQueue>) -> bool {
+    pending(&queue)
+}
+
+/// Whether `queue` holds an event not applied yet: [`events_pending`] and [`StepPlan::of`].
+fn pending(queue: &EventQueue) -> bool {
     queue.next < queue.events.len()
 }
 
@@ -208,7 +214,12 @@ pub fn diffusion_enabled(params: Res<Params>) -> bool {
 /// [`build_capacity`] all return without a change. Read every step: a `set` event may
 /// enable a body in the middle of a run.
 pub fn any_body_enabled(bodies: Query<&BodyConfig>) -> bool {
-    bodies.iter().any(|config| config.0.enabled)
+    any_enabled(bodies)
+}
+
+/// Whether some of `configs` is enabled: [`any_body_enabled`] and [`StepPlan::of`].
+fn any_enabled<'a>(configs: impl IntoIterator<Item = &'a BodyConfig>) -> bool {
+    configs.into_iter().any(|config| config.0.enabled)
 }
 
 /// Makes `buffer` `len` long, filled with `fill` when its length changes. A buffer keeps
