@@ -71,19 +71,11 @@ pub(super) fn row_for_this_machine() -> RowKernel {
     row_body
 }
 
-/// The definition: the row, [`LANES`] positions at a time, then the last few one by one in
-/// the first lanes.
+/// The definition: position k of the row in lane k mod [`LANES`] (so the last few, after
+/// the whole groups of [`LANES`], fill the first lanes).
 pub(super) fn row_body(row: &Row, sums: &mut RowSums) {
-    let start = row.p + 1;
-    let count = row.visit.saturating_sub(start);
-    let whole = start + count - count % LANES;
-    for base in (start..whole).step_by(LANES) {
-        for l in 0..LANES {
-            settle(row, sums, base + l, l);
-        }
-    }
-    for (l, q) in (whole..row.visit).enumerate() {
-        settle(row, sums, q, l);
+    for (k, q) in (row.p + 1..row.visit).enumerate() {
+        settle(row, sums, q, k % LANES);
     }
 }
 

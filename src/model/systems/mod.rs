@@ -17,8 +17,10 @@ pub mod record;
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Query, Res, Schedule, World};
 use bevy_ecs::schedule::{
-    LogLevel, ScheduleBuildSettings, ScheduleLabel, SingleThreadedExecutor, SystemSet,
+    LogLevel, ScheduleBuildSettings, ScheduleConfigs, ScheduleLabel, SingleThreadedExecutor,
+    SystemSet,
 };
+use bevy_ecs::system::ScheduleSystem;
 
 use crate::model::components::BodyConfig;
 use crate::model::resources::{BodyEntities, EventQueue, Params};
@@ -97,6 +99,11 @@ fn staged_schedule() -> Schedule {
     schedule
 }
 
+/// The body stage, chained: founding → membership → harmonization → capacity building.
+fn body_systems() -> ScheduleConfigs<ScheduleSystem> {
+    (found_bodies, update_membership, harmonize, build_capacity).chain()
+}
+
 /// Step t ≥ 1 with every system, for any run: events(t) → diffusion → alignment by the
 /// rule in force (pairwise, averaging or culture, see [`alignment`]) → noise → body founding
 /// → membership → harmonization → capacity building → record (at recorded steps only).
@@ -122,8 +129,7 @@ pub fn step_schedule() -> Schedule {
             .chain()
             .in_set(Stage::Alignment),
         add_noise.in_set(Stage::Noise),
-        (found_bodies, update_membership, harmonize, build_capacity)
-            .chain()
+        body_systems()
             .run_if(any_body_enabled)
             .in_set(Stage::Bodies),
         record.in_set(Stage::Record),
@@ -183,11 +189,7 @@ pub fn fixed_step_schedule(plan: StepPlan) -> Schedule {
     };
     schedule.add_systems(add_noise.in_set(Stage::Noise));
     if plan.bodies {
-        schedule.add_systems(
-            (found_bodies, update_membership, harmonize, build_capacity)
-                .chain()
-                .in_set(Stage::Bodies),
-        );
+        schedule.add_systems(body_systems().in_set(Stage::Bodies));
     }
     schedule.add_systems(record.in_set(Stage::Record));
     schedule
