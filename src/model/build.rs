@@ -1,6 +1,5 @@
 //! Building the world of one run from a validated scenario.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use bevy_ecs::component::Mutable;
@@ -11,12 +10,12 @@ use rand_chacha::ChaCha12Rng;
 
 use super::StatesMode;
 use super::components::{
-    BodyConfig, BodyIndex, BodyState, Capability, Gdp, Groups, InitialStance, Memberships,
-    NationIndex, Openness, Stance, Susceptibility, TieList, Ties,
+    BodyConfig, BodyIndex, BodyState, Capability, Gdp, Groups, Memberships, NationIndex, Openness,
+    Susceptibility, TieList, Ties,
 };
 use super::resources::{
     BodyEntities, Column, EventQueue, ExportControls, GroupTable, NationEntities, Params, Recorder,
-    Rivalries, RunRng, Shape, SpareNations, Step, TieSource,
+    Rivalries, RunRng, Shape, SpareNations, Stances, Step, TieSource,
 };
 use crate::metrics::{self, Metric, MetricColumn};
 use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
@@ -25,13 +24,13 @@ use crate::scenario::{NetworkKind, PopulationStance, Rule, Scenario};
 pub const SOUTH_TAG: &str = "global_south";
 
 /// One nation before it becomes an entity, borrowing what the scenario already holds (a
-/// reused entity copies it into the buffers it has, without allocating).
+/// reused entity copies it into the buffers it has, without allocating). Its stance goes
+/// straight into the run's [`Stances`].
 struct NationInit<'a> {
     groups: &'a [String],
     gdp: f64,
     capability: f64,
     openness: f64,
-    stance: Cow<'a, [f64]>,
     susceptibility: Susceptibility,
 }
 
@@ -66,19 +65,27 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
     init.set_stream(0);
 
     let k = scenario.dimensions.len();
+    // The last run's matrix, emptied: its allocations are reused.
+    let mut stances = world
+        .get_resource_mut::<Stances>()
+        .map(|mut last| std::mem::take(&mut *last))
+        .unwrap_or_default();
+    stances.reset(k);
     let mut nations: Vec<NationInit> = scenario
         .nations
         .iter()
-        .map(|spec| NationInit {
-            groups: &spec.groups,
-            gdp: spec.gdp,
-            capability: spec.capability,
-            openness: spec.openness,
-            stance: Cow::Borrowed(&spec.stance),
-            susceptibility: Susceptibility {
-                confidence: spec.confidence,
-                stubbornness: spec.stubbornness,
-            },
+        .map(|spec| {
+            stances.push(spec.stance.iter().copied());
+            NationInit {
+                groups: &spec.groups,
+                gdp: spec.gdp,
+                capability: spec.capability,
+                openness: spec.openness,
+                susceptibility: Susceptibility {
+                    confidence: spec.confidence,
+                    stubbornness: spec.stubbornness,
+                },
+            }
         })
         .collect();
     if let Some(population) = &scenario.population {
@@ -87,22 +94,20 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         // Culture stances are traits t/(q−1): exact, so equal traits compare equal.
         let q = scenario.alignment.traits.max(2);
         for p in 0..count {
-            let stance = match population.stance {
+            match population.stance {
                 PopulationStance::Regular if count > 1 => {
-                    vec![f64::from(p) / f64::from(count - 1); k]
+                    stances.push(std::iter::repeat_n(f64::from(p) / f64::from(count - 1), k));
                 }
-                PopulationStance::Regular => vec![0.5; k],
-                PopulationStance::Uniform if culture => (0..k)
-                    .map(|_| f64::from(init.random_range(0..q)) / f64::from(q - 1))
-                    .collect(),
-                PopulationStance::Uniform => (0..k).map(|_| init.random::<f64>()).collect(),
-            };
+                PopulationStance::Regular => stances.push(std::iter::repeat_n(0.5, k)),
+                PopulationStance::Uniform if culture => stances
+                    .push((0..k).map(|_| f64::from(init.random_range(0..q)) / f64::from(q - 1))),
+                PopulationStance::Uniform => stances.push((0..k).map(|_| init.random::<f64>())),
+            }
             nations.push(NationInit {
                 groups: &population.groups,
                 gdp: population.gdp,
                 capability: population.capability,
                 openness: population.openness,
-                stance: Cow::Owned(stance),
                 susceptibility: Susceptibility {
                     confidence: population.confidence,
                     stubbornness: population.stubbornness,
@@ -219,6 +224,7 @@ pub fn populate_world(world: &mut World, scenario: &Scenario, seed: u64, keep: S
         },
     );
     put_resource(world, Step(0));
+    put_resource(world, stances);
     put_resource(world, shape);
     put_resource(world, RunRng { init, dynamics });
     put_resource(world, ExportControls::default());
@@ -243,8 +249,6 @@ fn nation_bundle(
     nation: NationInit,
 ) -> (
     NationIndex,
-    Stance,
-    InitialStance,
     Capability,
     Openness,
     Gdp,
@@ -254,8 +258,6 @@ fn nation_bundle(
 ) {
     (
         NationIndex(i as u32),
-        Stance(nation.stance.to_vec()),
-        InitialStance(nation.stance.into_owned()),
         Capability(nation.capability),
         Openness(nation.openness),
         Gdp(nation.gdp),
@@ -268,8 +270,6 @@ fn nation_bundle(
 /// Every component of [`nation_bundle`], mutably.
 type NationComponents = (
     &'static mut NationIndex,
-    &'static mut Stance,
-    &'static mut InitialStance,
     &'static mut Capability,
     &'static mut Openness,
     &'static mut Gdp,
@@ -294,8 +294,6 @@ fn overwrite_nation(
 ) {
     let (
         mut index,
-        mut stance,
-        mut initial,
         mut capability,
         mut openness,
         mut gdp,
@@ -304,8 +302,6 @@ fn overwrite_nation(
         mut memberships,
     ) = components;
     index.0 = i as u32;
-    nation.stance.as_ref().clone_into(&mut stance.0);
-    nation.stance.as_ref().clone_into(&mut initial.0);
     capability.0 = nation.capability;
     openness.0 = nation.openness;
     gdp.0 = nation.gdp;

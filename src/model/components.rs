@@ -1,9 +1,10 @@
 //! Components of nation and body entities.
 //!
-//! Nation entities carry [`NationIndex`] (their position in the scenario's nation order),
-//! their state ([`Stance`], [`Capability`], …) and static data ([`InitialStance`],
-//! [`Groups`], [`Ties`]). Body entities carry [`BodyIndex`], [`BodyConfig`] and
-//! [`BodyState`]. Systems never rely on query iteration order: they place values by index.
+//! Nation entities carry [`NationIndex`] (their position in the scenario's nation order, and
+//! their row of the [`Stances`](super::resources::Stances) matrix), their state
+//! ([`Capability`], [`Memberships`], …) and static data ([`Groups`], [`Ties`]). Body entities
+//! carry [`BodyIndex`], [`BodyConfig`] and [`BodyState`]. Systems never rely on query
+//! iteration order: they place values by index.
 
 use bevy_ecs::prelude::Component;
 
@@ -12,14 +13,6 @@ use crate::scenario::BodySpec;
 /// Position of a nation in index order (named nations in file order, then the population).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct NationIndex(pub u32);
-
-/// Current stance x_i, one value in \[0,1\] per dimension.
-#[derive(Component, Clone, Debug, PartialEq)]
-pub struct Stance(pub Vec<f64>);
-
-/// Stance x_i(0) as built from the scenario (before step-0 events): the Friedkin–Johnsen anchor.
-#[derive(Component, Clone, Debug, PartialEq)]
-pub struct InitialStance(pub Vec<f64>);
 
 /// AI capability c_i ≥ 0.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]

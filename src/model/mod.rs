@@ -27,7 +27,7 @@ mod tests;
 use bevy_ecs::prelude::{Schedule, World};
 
 use crate::scenario::Scenario;
-use components::{BodyState, Capability, Memberships, Stance};
+use components::{BodyState, Capability, Memberships};
 pub use engine::simulate;
 use engine::{Engine, StepSchedules};
 use resources::{BodyEntities, NationEntities, Recorder, Shape, Step};
@@ -184,8 +184,11 @@ impl Simulation {
                 .unwrap_or(components::Ties::Everyone)
         });
         let ties: Vec<&components::Ties> = owned.iter().collect();
-        let stances: Vec<f64> = self.stances().concat();
-        systems::alignment::culture_absorbed(&stances, k, &ties)
+        let stances = self
+            .world
+            .get_resource::<resources::Stances>()
+            .map_or(&[][..], resources::Stances::all);
+        systems::alignment::culture_absorbed(stances, k, &ties)
     }
 
     /// Nation ids in index order.
@@ -195,11 +198,11 @@ impl Simulation {
 
     /// Current stances, nations in index order.
     pub fn stances(&self) -> Vec<Vec<f64>> {
-        self.nation_map(|world, entity| {
-            world
-                .get::<Stance>(entity)
-                .map_or_else(Vec::new, |s| s.0.clone())
-        })
+        let Some(stances) = self.world.get_resource::<resources::Stances>() else {
+            return Vec::new();
+        };
+        let n = self.world.get_resource::<Shape>().map_or(0, |s| s.nations);
+        (0..n).map(|i| stances.row(i).to_vec()).collect()
     }
 
     /// Current capabilities, nations in index order.

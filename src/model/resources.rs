@@ -37,6 +37,87 @@ pub struct Shape {
     pub bodies: usize,
 }
 
+/// Every nation's stance, n×K row-major in nation index order (row i = the nation whose
+/// `NationIndex` is i): x_i now, and x_i(0) as built from the scenario before step-0 events
+/// (the Friedkin–Johnsen anchor).
+///
+/// One matrix rather than a component per nation, because every rule, the noise, the
+/// diffusion, the bodies and the record read all stances at once: as components each of
+/// them gathered the rows into a matrix of its own and scattered them back, and the pairwise
+/// rule checked every nation's change tick each step to know which rows to read again.
+/// That was a third of its time on a 1,000-nation run.
+#[derive(Resource, Clone, Debug, PartialEq, Default)]
+pub struct Stances {
+    /// K.
+    dims: usize,
+    /// x, n×K.
+    current: Vec<f64>,
+    /// x(0), n×K.
+    initial: Vec<f64>,
+}
+
+impl Stances {
+    /// Empties the matrix for stances of `dims` values, keeping its allocations.
+    pub fn reset(&mut self, dims: usize) {
+        self.dims = dims;
+        self.current.clear();
+        self.initial.clear();
+    }
+
+    /// Appends the next nation's stance (its x and x(0)); `row` must have K values.
+    pub fn push(&mut self, row: impl IntoIterator<Item = f64>) {
+        let start = self.current.len();
+        self.current.extend(row);
+        debug_assert_eq!(
+            self.current.len() - start,
+            self.dims,
+            "a stance has K values"
+        );
+        self.initial.extend_from_slice(&self.current[start..]);
+    }
+
+    /// K.
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    /// x, n×K.
+    pub fn all(&self) -> &[f64] {
+        &self.current
+    }
+
+    /// x, n×K, mutably.
+    pub fn all_mut(&mut self) -> &mut [f64] {
+        &mut self.current
+    }
+
+    /// x(0), n×K.
+    pub fn initial(&self) -> &[f64] {
+        &self.initial
+    }
+
+    /// x_i (empty for a nation out of range).
+    pub fn row(&self, i: usize) -> &[f64] {
+        self.current
+            .get(i * self.dims..(i + 1) * self.dims)
+            .unwrap_or(&[])
+    }
+
+    /// x_i, mutably (empty for a nation out of range).
+    pub fn row_mut(&mut self, i: usize) -> &mut [f64] {
+        self.current
+            .get_mut(i * self.dims..(i + 1) * self.dims)
+            .unwrap_or(&mut [])
+    }
+
+    /// Replaces x by `next` (n×K), handing the old x back in `next`: a synchronous update
+    /// computed into a buffer lands without a copy.
+    pub fn swap(&mut self, next: &mut Vec<f64>) {
+        debug_assert_eq!(next.len(), self.current.len(), "x is n×K");
+        std::mem::swap(&mut self.current, next);
+    }
+}
+
 /// The run's random numbers: one ChaCha12 seed, two streams.
 ///
 /// Stream 0 (`init`) draws the population's stances and the random network; stream 1

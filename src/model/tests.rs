@@ -802,17 +802,15 @@ fn quickstart_smoke() {
 fn a_reused_world_forgets_the_removals_of_earlier_runs() {
     use bevy_ecs::prelude::World;
 
-    use crate::model::components::Stance;
+    use crate::model::components::Capability;
     use crate::model::resources::NationEntities;
 
     let mut world = World::new();
     for _ in 0..50 {
-        let entities = (0..13)
-            .map(|_| world.spawn(Stance(vec![0.5])).id())
-            .collect();
+        let entities = (0..13).map(|_| world.spawn(Capability(0.5)).id()).collect();
         world.insert_resource(NationEntities(entities));
         build::clear_run(&mut world);
     }
-    let kept = world.removed::<Stance>().count();
+    let kept = world.removed::<Capability>().count();
     assert!(kept <= 2 * 13, "{kept} removal records kept after 50 runs");
 }

@@ -5,9 +5,11 @@ use rand::RngExt;
 
 use crate::metrics;
 use crate::model::components::{
-    BodyConfig, BodyIndex, BodyState, Capability, Gdp, Memberships, NationIndex, Stance,
+    BodyConfig, BodyIndex, BodyState, Capability, Gdp, Memberships, NationIndex,
 };
-use crate::model::resources::{BodyEntities, GroupTable, NationEntities, RunRng, Shape, Step};
+use crate::model::resources::{
+    BodyEntities, GroupTable, NationEntities, RunRng, Shape, Stances, Step,
+};
 use crate::model::systems::fit;
 use crate::scenario::Standard;
 
@@ -45,8 +47,6 @@ pub fn found_bodies(
 /// every buffer is overwritten in full before it is read).
 #[derive(Debug, Default)]
 pub struct MembershipBuffers {
-    /// Stances, n×K row-major.
-    stances: Vec<f64>,
     /// GDP, n.
     gdp: Vec<f64>,
     /// Membership bitmasks, n.
@@ -73,21 +73,24 @@ pub fn update_membership(
     mut rng: ResMut<RunRng>,
     mut buffers: Local<MembershipBuffers>,
     mut bodies: Query<(&BodyConfig, &mut BodyState)>,
-    mut nations: Query<(&NationIndex, &Stance, &Gdp, &mut Memberships)>,
+    stances: Res<Stances>,
+    mut nations: Query<(&NationIndex, &Gdp, &mut Memberships)>,
 ) {
     if !bodies.iter().any(|(config, state)| state.active(config)) {
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
+    let x = stances.all();
+    if x.len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.gdp, n, 0.0);
     fit(&mut s.members, n, 0);
     fit(&mut s.standard, k, 0.0);
     fit(&mut s.recomputed, k, 0.0);
-    for (index, stance, gdp, memberships) in &nations {
+    for (index, gdp, memberships) in &nations {
         let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
         s.gdp[i] = gdp.0;
         s.members[i] = memberships.0;
     }
@@ -105,7 +108,7 @@ pub fn update_membership(
         match &spec.standard {
             Standard::Fixed(fixed) => standard.copy_from_slice(fixed),
             Standard::MembersMean => {
-                if !members_mean(&s.stances, &s.gdp, &s.members, bit, k, standard) {
+                if !members_mean(x, &s.gdp, &s.members, bit, k, standard) {
                     if state.standard.len() != k {
                         continue;
                     }
@@ -115,7 +118,7 @@ pub fn update_membership(
         }
         let mut changed = false;
         for i in 0..n {
-            let distance = metrics::distance(&s.stances[i * k..(i + 1) * k], standard);
+            let distance = metrics::distance(&x[i * k..(i + 1) * k], standard);
             if s.members[i] & bit == 0 {
                 if distance <= spec.accession_threshold {
                     let joins = if spec.join_rate >= 1.0 {
@@ -137,14 +140,14 @@ pub fn update_membership(
         }
         if changed
             && matches!(spec.standard, Standard::MembersMean)
-            && members_mean(&s.stances, &s.gdp, &s.members, bit, k, &mut s.recomputed)
+            && members_mean(x, &s.gdp, &s.members, bit, k, &mut s.recomputed)
         {
             s.standard.copy_from_slice(&s.recomputed);
         }
         state.standard.clear();
         state.standard.extend_from_slice(&s.standard);
     }
-    for (index, _, _, mut memberships) in &mut nations {
+    for (index, _, mut memberships) in &mut nations {
         let i = index.0 as usize;
         if memberships.0 != s.members[i] {
             memberships.0 = s.members[i];
@@ -197,8 +200,6 @@ fn members_mean(
 /// buffer is overwritten in full before it is read).
 #[derive(Debug, Default)]
 pub struct HarmonizeBuffers {
-    /// Stances, n×K row-major.
-    stances: Vec<f64>,
     /// Membership bitmasks, n.
     members: Vec<u64>,
 }
@@ -210,7 +211,8 @@ pub fn harmonize(
     body_entities: Res<BodyEntities>,
     mut buffers: Local<HarmonizeBuffers>,
     bodies: Query<(&BodyConfig, &BodyState)>,
-    mut nations: Query<(&NationIndex, &mut Stance, &Memberships)>,
+    mut stances: ResMut<Stances>,
+    nations: Query<(&NationIndex, &Memberships)>,
 ) {
     let due = |(config, state): (&BodyConfig, &BodyState)| {
         state.active(config) && config.0.harmonization != 0.0 && !state.standard.is_empty()
@@ -219,13 +221,14 @@ pub fn harmonize(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
+    if stances.all().len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.members, n, 0);
     let mut any = false;
-    for (index, stance, memberships) in &nations {
+    for (index, memberships) in &nations {
         let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
         s.members[i] = memberships.0;
         any |= memberships.0 != 0;
     }
@@ -242,18 +245,9 @@ pub fn harmonize(
         }
         let bit = 1u64 << b;
         for i in (0..n).filter(|&i| s.members[i] & bit != 0) {
-            for (x, &target) in s.stances[i * k..(i + 1) * k]
-                .iter_mut()
-                .zip(&state.standard)
-            {
+            for (x, &target) in stances.row_mut(i).iter_mut().zip(&state.standard) {
                 *x += h * (target - *x);
             }
-        }
-    }
-    for (index, mut stance, memberships) in &mut nations {
-        if memberships.0 != 0 {
-            let i = index.0 as usize;
-            stance.0.copy_from_slice(&s.stances[i * k..(i + 1) * k]);
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Open-source capability diffusion and the norm pull that comes with it.
 
-use bevy_ecs::prelude::{Local, Query, Res};
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
-use crate::model::components::{Capability, NationIndex, Openness, Stance};
-use crate::model::resources::{ExportControls, Params, Shape};
+use crate::model::components::{Capability, NationIndex, Openness};
+use crate::model::resources::{ExportControls, Params, Shape, Stances};
 use crate::model::systems::fit;
 
 /// Scratch of [`diffuse_capabilities`] (a `Local`: it outlives runs, see `model::engine`;
@@ -11,9 +11,8 @@ use crate::model::systems::fit;
 /// `controls` is all 0 again when the step ends).
 #[derive(Debug, Default)]
 pub struct DiffusionBuffers {
-    /// Stances at the start of the step, n×K row-major.
-    stances: Vec<f64>,
-    /// Stances after the norm pull, n×K.
+    /// Stances after the norm pull, n×K row-major; swapped with the [`Stances`] matrix, so
+    /// it holds a stale x between steps.
     next: Vec<f64>,
     /// c̃, then c', n.
     capabilities: Vec<f64>,
@@ -39,23 +38,25 @@ pub fn diffuse_capabilities(
     shape: Res<Shape>,
     controls: Res<ExportControls>,
     mut buffers: Local<DiffusionBuffers>,
-    mut nations: Query<(&NationIndex, &mut Stance, &mut Capability, &Openness)>,
+    mut stances: ResMut<Stances>,
+    mut nations: Query<(&NationIndex, &mut Capability, &Openness)>,
 ) {
     let diffusion = &params.diffusion;
     if !diffusion.enabled {
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
+    if stances.all().len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.next, n * k, 0.0);
     fit(&mut s.capabilities, n, 0.0);
     fit(&mut s.offers, n, 0.0);
     fit(&mut s.openness, n, 0.0);
     fit(&mut s.controls, n, 0.0);
-    for (index, stance, capability, openness) in &nations {
+    for (index, capability, openness) in &nations {
         let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
         s.capabilities[i] = capability.0;
         s.openness[i] = openness.0;
     }
@@ -78,7 +79,8 @@ pub fn diffuse_capabilities(
         }
     }
 
-    s.next.copy_from_slice(&s.stances);
+    let x = stances.all();
+    s.next.copy_from_slice(x);
     for i in 0..n {
         let recipient = i as u32;
         let mut range = controls
@@ -120,16 +122,14 @@ pub fn diffuse_capabilities(
             s.capabilities[i] = new;
             let pull = diffusion.norm_pull * share;
             for d in 0..k {
-                let x = s.stances[i * k + d];
-                let xp = s.stances[p * k + d];
-                s.next[i * k + d] = (x + pull * (xp - x)).clamp(0.0, 1.0);
+                let (xi, xp) = (x[i * k + d], x[p * k + d]);
+                s.next[i * k + d] = (xi + pull * (xp - xi)).clamp(0.0, 1.0);
             }
         }
     }
 
-    for (index, mut stance, mut capability, _) in &mut nations {
-        let i = index.0 as usize;
-        stance.0.copy_from_slice(&s.next[i * k..(i + 1) * k]);
-        capability.0 = s.capabilities[i];
+    stances.swap(&mut s.next);
+    for (index, mut capability, _) in &mut nations {
+        capability.0 = s.capabilities[index.0 as usize];
     }
 }

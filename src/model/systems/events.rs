@@ -3,17 +3,16 @@
 use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
 use crate::model::components::{
-    BodyConfig, Capability, Gdp, Memberships, Openness, Stance, Susceptibility,
+    BodyConfig, Capability, Gdp, Memberships, Openness, Susceptibility,
 };
 use crate::model::resources::{
-    BodyEntities, EventQueue, ExportControls, GroupTable, NationEntities, Params, Step,
+    BodyEntities, EventQueue, ExportControls, GroupTable, NationEntities, Params, Stances, Step,
 };
 use crate::scenario::params::{apply_alignment, apply_body, apply_diffusion};
 use crate::scenario::{Assignment, BodyKey, EventKind, NationKey, ParamPath};
 
 /// Mutable nation components an event may touch.
 type NationData = (
-    &'static mut Stance,
     &'static mut Gdp,
     &'static mut Capability,
     &'static mut Openness,
@@ -37,7 +36,11 @@ type NationData = (
 pub fn apply_events(
     step: Res<Step>,
     mut queue: ResMut<EventQueue>,
-    (mut params, mut controls): (ResMut<Params>, ResMut<ExportControls>),
+    (mut params, mut controls, mut stances): (
+        ResMut<Params>,
+        ResMut<ExportControls>,
+        ResMut<Stances>,
+    ),
     (groups, nation_entities, body_entities): (
         Res<GroupTable>,
         Res<NationEntities>,
@@ -63,6 +66,7 @@ pub fn apply_events(
         groups: &groups,
         nation_entities: &nation_entities.0,
         body_entities: &body_entities.0,
+        stances: &mut stances,
         nations: &mut nations,
         bodies: &mut bodies,
     };
@@ -80,6 +84,7 @@ struct EventTargets<'a, 'w, 's, 'v, 't> {
     groups: &'a GroupTable,
     nation_entities: &'a [bevy_ecs::entity::Entity],
     body_entities: &'a [bevy_ecs::entity::Entity],
+    stances: &'a mut Stances,
     nations: &'a mut Query<'w, 's, NationData>,
     bodies: &'a mut Query<'v, 't, &'static mut BodyConfig>,
 }
@@ -108,7 +113,7 @@ impl EventTargets<'_, '_, '_, '_, '_> {
                     if let Some(entity) = self.nation_entities.get(i as usize)
                         && let Ok(mut data) = self.nations.get_mut(*entity)
                     {
-                        data.5.0 |= 1u64 << *body;
+                        data.4.0 |= 1u64 << *body;
                     }
                 }
             }
@@ -118,7 +123,7 @@ impl EventTargets<'_, '_, '_, '_, '_> {
                     if let Some(entity) = self.nation_entities.get(i as usize)
                         && let Ok(mut data) = self.nations.get_mut(*entity)
                     {
-                        data.5.0 &= !(1u64 << *body);
+                        data.4.0 &= !(1u64 << *body);
                     }
                 }
             }
@@ -129,10 +134,7 @@ impl EventTargets<'_, '_, '_, '_, '_> {
             } => {
                 self.groups.resolve(nations, indices);
                 for &i in indices.iter() {
-                    if let Some(entity) = self.nation_entities.get(i as usize)
-                        && let Ok(mut data) = self.nations.get_mut(*entity)
-                        && let Some(x) = data.0.0.get_mut(*dimension)
-                    {
+                    if let Some(x) = self.stances.row_mut(i as usize).get_mut(*dimension) {
                         *x = (*x + delta).clamp(0.0, 1.0);
                     }
                 }
@@ -168,7 +170,7 @@ impl EventTargets<'_, '_, '_, '_, '_> {
                 if disabled && *b < 64 {
                     // A disabled body has no members.
                     for mut data in self.nations.iter_mut() {
-                        data.5.0 &= !(1u64 << *b);
+                        data.4.0 &= !(1u64 << *b);
                     }
                 }
             }
@@ -187,10 +189,16 @@ impl EventTargets<'_, '_, '_, '_, '_> {
 
     fn set_nations(&mut self, indices: &[u32], key: NationKey, v: f64) {
         for &i in indices {
+            if let NationKey::Stance(d) = key {
+                if let Some(x) = self.stances.row_mut(i as usize).get_mut(d) {
+                    *x = v.clamp(0.0, 1.0);
+                }
+                continue;
+            }
             let Some(&entity) = self.nation_entities.get(i as usize) else {
                 continue;
             };
-            let Ok((mut stance, mut gdp, mut capability, mut openness, mut susceptibility, _)) =
+            let Ok((mut gdp, mut capability, mut openness, mut susceptibility, _)) =
                 self.nations.get_mut(entity)
             else {
                 continue;
@@ -201,11 +209,7 @@ impl EventTargets<'_, '_, '_, '_, '_> {
                 NationKey::Openness => openness.0 = v,
                 NationKey::Confidence => susceptibility.confidence = Some(v),
                 NationKey::Stubbornness => susceptibility.stubbornness = Some(v),
-                NationKey::Stance(d) => {
-                    if let Some(x) = stance.0.get_mut(d) {
-                        *x = v.clamp(0.0, 1.0);
-                    }
-                }
+                NationKey::Stance(_) => {} // set above
             }
         }
     }

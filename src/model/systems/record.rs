@@ -3,8 +3,8 @@
 use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
 use crate::metrics;
-use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Stance, Ties};
-use crate::model::resources::{Column, Params, Recorder, Shape, Snapshot, Step};
+use crate::model::components::{Capability, Gdp, Memberships, NationIndex, Ties};
+use crate::model::resources::{Column, Params, Recorder, Shape, Snapshot, Stances, Step};
 use crate::model::systems::fit;
 use crate::scenario::Weighting;
 
@@ -12,8 +12,6 @@ use crate::scenario::Weighting;
 /// overwritten in full at each recorded step before it is read).
 #[derive(Debug, Default)]
 pub struct RecordBuffers {
-    /// Stances, n×K row-major.
-    stances: Vec<f64>,
     /// Capabilities, n.
     capabilities: Vec<f64>,
     /// GDP, n.
@@ -80,10 +78,10 @@ fn same_bits(a: &[f64], b: &[f64]) -> bool {
 pub fn record(
     step: Res<Step>,
     params: Res<Params>,
-    shape: Res<Shape>,
+    (shape, stances): (Res<Shape>, Res<Stances>),
     mut recorder: ResMut<Recorder>,
     mut buffers: Local<RecordBuffers>,
-    nations: Query<(&NationIndex, &Stance, &Capability, &Gdp, &Memberships)>,
+    nations: Query<(&NationIndex, &Capability, &Gdp, &Memberships)>,
     ties: Query<(&NationIndex, &Ties)>,
 ) {
     let t = step.0;
@@ -91,14 +89,16 @@ pub fn record(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
+    let x = stances.all();
+    if x.len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.capabilities, n, 0.0);
     fit(&mut s.gdp, n, 0.0);
     fit(&mut s.members, n, 0);
-    for (index, stance, capability, gdp, memberships) in &nations {
+    for (index, capability, gdp, memberships) in &nations {
         let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
         s.capabilities[i] = capability.0;
         s.gdp[i] = gdp.0;
         s.members[i] = memberships.0;
@@ -114,7 +114,7 @@ pub fn record(
     let pairwise = if selection.fragmentation || selection.components || selection.dispersion {
         let weights = s.weights.get(&s.gdp, config.weighting, metrics::weights);
         metrics::pairwise_selected(
-            &s.stances,
+            x,
             k,
             weights,
             config.tolerance,
@@ -156,7 +156,7 @@ pub fn record(
             };
             list
         });
-        metrics::regions(&s.stances[..n * k], k, edges) as f64
+        metrics::regions(x, k, edges) as f64
     });
     let row: Vec<Option<f64>> = recorder
         .columns
@@ -187,7 +187,7 @@ pub fn record(
         let snapshot = Snapshot {
             step: t,
             capabilities: s.capabilities.clone(),
-            stances: s.stances.clone(),
+            stances: x.to_vec(),
         };
         recorder.snapshots.push(snapshot);
     }

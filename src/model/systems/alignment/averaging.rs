@@ -1,15 +1,14 @@
 //! The averaging rule: synchronous Hegselmann–Krause / DeGroot averaging with the
 //! Friedkin–Johnsen anchor, and rivalry.
 
-use bevy_ecs::prelude::{Local, Query, Res};
+use bevy_ecs::prelude::{Local, Query, Res, ResMut};
 
 use super::Reach;
 use crate::metrics;
 use crate::model::components::{
-    BodyConfig, BodyIndex, BodyState, InitialStance, Memberships, NationIndex, Stance,
-    Susceptibility, Ties,
+    BodyConfig, BodyIndex, BodyState, Memberships, NationIndex, Susceptibility, Ties,
 };
-use crate::model::resources::{Params, Rivalries, Shape};
+use crate::model::resources::{Params, Rivalries, Shape, Stances};
 use crate::model::systems::fit;
 use crate::scenario::Alignment;
 
@@ -19,7 +18,6 @@ type NationView = (
     &'static Ties,
     &'static Susceptibility,
     &'static Memberships,
-    &'static InitialStance,
 );
 
 /// Scratch of [`align_averaging`] (a `Local`: it outlives runs, see `model::engine`; every
@@ -27,12 +25,9 @@ type NationView = (
 /// again when the step ends).
 #[derive(Debug, Default)]
 pub struct AveragingBuffers {
-    /// x(t), n×K row-major.
-    stances: Vec<f64>,
-    /// x(t+1), n×K.
+    /// x(t+1), n×K row-major; swapped with the [`Stances`] matrix once computed, so it holds
+    /// a stale x between steps.
     next: Vec<f64>,
-    /// x(0), n×K.
-    initial: Vec<f64>,
     /// Rivals of the nation being updated, n.
     marks: Vec<bool>,
     /// The weighted sum of one nation, K.
@@ -54,7 +49,7 @@ pub fn align_averaging(
     rivals: Res<Rivalries>,
     mut buffers: Local<AveragingBuffers>,
     nations: Query<NationView>,
-    mut stances: Query<(&NationIndex, &mut Stance)>,
+    mut stances: ResMut<Stances>,
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
@@ -62,10 +57,11 @@ pub fn align_averaging(
         return;
     }
     let alignment = &params.alignment;
+    if stances.all().len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.next, n * k, 0.0);
-    fit(&mut s.initial, n * k, 0.0);
     fit(&mut s.marks, n, false);
     fit(&mut s.sum, k, 0.0);
     s.reach.fit(n, shape.bodies);
@@ -73,41 +69,31 @@ pub fn align_averaging(
 
     let mut ties: Vec<&Ties> = Vec::with_capacity(n);
     ties.resize(n, &Ties::Everyone);
-    for (index, tie, susceptibility, memberships, initial) in &nations {
+    for (index, tie, susceptibility, memberships) in &nations {
         let i = index.0 as usize;
         ties[i] = tie;
         s.reach
             .set_nation(i, alignment, susceptibility, memberships.0);
-        s.initial[i * k..(i + 1) * k].copy_from_slice(&initial.0);
     }
-    for (index, stance) in &stances {
-        let i = index.0 as usize;
-        s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
-    }
-
-    average(n, k, alignment, &rivals, &ties, s);
-
-    for (index, mut stance) in &mut stances {
-        let i = index.0 as usize;
-        stance.0.copy_from_slice(&s.next[i * k..(i + 1) * k]);
-    }
+    average(n, k, alignment, &rivals, &ties, &stances, s);
+    stances.swap(&mut s.next);
 }
 
-/// One synchronous step from `s.stances` into `s.next` (see [`align_averaging`]).
+/// One synchronous step from `stances` into `s.next` (see [`align_averaging`]).
 fn average(
     n: usize,
     k: usize,
     alignment: &Alignment,
     rivals: &Rivalries,
     ties: &[&Ties],
+    stances: &Stances,
     s: &mut AveragingBuffers,
 ) {
     let w_self = alignment.self_weight;
     let repel = alignment.rivalry_rate;
+    let (x, initial) = (stances.all(), stances.initial());
     let AveragingBuffers {
-        stances: x,
         next,
-        initial,
         marks,
         sum,
         reach,

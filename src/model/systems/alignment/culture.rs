@@ -1,12 +1,11 @@
 //! The culture rule: Axelrod's (1997) dissemination of culture on discrete traits.
 
-use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use bevy_ecs::prelude::{Query, Res, ResMut};
 use rand::RngExt;
 
 use super::{draw_neighbour, rows_mut};
-use crate::model::components::{NationIndex, Stance, Ties};
-use crate::model::resources::{RunRng, Shape};
-use crate::model::systems::fit;
+use crate::model::components::{NationIndex, Ties};
+use crate::model::resources::{RunRng, Shape, Stances};
 
 /// Trait copying (Axelrod 1997, F = K features, q = `alignment.traits`).
 ///
@@ -16,37 +15,22 @@ use crate::model::systems::fit;
 /// o_ij = #{d : x_i\[d\] = x_j\[d\]}, if 0 < o_ij < F and u < o_ij / F (u ~ U(0,1)), i copies
 /// x_i\[d\] ← x_j\[d\] for one differing dimension d drawn uniformly. Confidence,
 /// stubbornness, rivalry and dialogue do not apply.
-///
-/// `buffer` holds the stances, n×K (a `Local`: it outlives runs, see `model::engine`; it is
-/// overwritten in full each step before it is read).
 pub fn align_culture(
     shape: Res<Shape>,
     mut rng: ResMut<RunRng>,
-    mut buffer: Local<Vec<f64>>,
     nations: Query<(&NationIndex, &Ties)>,
-    mut stances: Query<(&NationIndex, &mut Stance)>,
+    mut stances: ResMut<Stances>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
-    if n == 0 {
+    if n == 0 || stances.all().len() != n * k {
         return;
     }
-    let x = &mut *buffer;
-    fit(x, n * k, 0.0);
     let mut ties: Vec<&Ties> = Vec::with_capacity(n);
     ties.resize(n, &Ties::Everyone);
     for (index, tie) in &nations {
         ties[index.0 as usize] = tie;
     }
-    for (index, stance) in &stances {
-        let i = index.0 as usize;
-        x[i * k..(i + 1) * k].copy_from_slice(&stance.0);
-    }
-    if culture_step(n, k, &ties, x, &mut rng.dynamics) {
-        for (index, mut stance) in &mut stances {
-            let i = index.0 as usize;
-            stance.0.copy_from_slice(&x[i * k..(i + 1) * k]);
-        }
-    }
+    culture_step(n, k, &ties, stances.all_mut(), &mut rng.dynamics);
 }
 
 /// Whether no tied pair can interact under the culture rule any more: every tied pair

@@ -3,9 +3,10 @@
 //! One meeting per nation per step makes this the hot path of most scenarios, so the system
 //! avoids work a step does not need:
 //!
-//! - its buffers persist between steps, and only what changed since its last run is read
-//!   back from the nations (bevy change detection: stances moved by other systems, ε_i,
-//!   s_i and memberships changed by events and bodies, everything when `Params` changed);
+//! - it moves the rows of the [`Stances`] matrix in place, and its other per-nation buffers
+//!   persist between steps: only what changed since its last run is read back from the
+//!   nations (bevy change detection: ε_i, s_i and memberships changed by events and bodies,
+//!   everything when `Params` changed);
 //! - the meeting loop is compiled once per stance dimension K ≤ [`FIXED_DIMS`] (rows as
 //!   `[f64; K]`: no per-meeting slice arithmetic or loops of unknown length) besides the
 //!   general version, and skips partner lists on a complete network and body dialogue
@@ -23,9 +24,9 @@ use rand_chacha::ChaCha12Rng;
 use super::{Reach, draw_neighbour};
 use crate::metrics::{self, Within};
 use crate::model::components::{
-    BodyConfig, BodyIndex, BodyState, Memberships, NationIndex, Stance, Susceptibility, Ties,
+    BodyConfig, BodyIndex, BodyState, Memberships, NationIndex, Susceptibility, Ties,
 };
-use crate::model::resources::{Params, Rivalries, RunRng, Shape};
+use crate::model::resources::{Params, Rivalries, RunRng, Shape, Stances};
 use crate::model::systems::fit;
 use crate::scenario::Alignment;
 
@@ -45,14 +46,12 @@ type ChangedNation = Or<(Changed<Ties>, Changed<Susceptibility>, Changed<Members
 
 /// State of [`align_pairwise`] (a `Local`: it outlives steps and runs, see `model::engine`).
 ///
-/// Row i of `stances`, `pull` and `reach` holds what nation i had when the system last ran
-/// (its own writes included), and `complete` what the ties were; a nation whose components
-/// changed since is read again, and a new run's nations are all new (or overwritten) and its
-/// `Params` new, so nothing stale is read. `order` is overwritten each step.
+/// Row i of `pull` and `reach` holds what nation i had when the system last ran, and
+/// `complete` what the ties were; a nation whose components changed since is read again,
+/// and a new run's nations are all new (or overwritten) and its `Params` new, so nothing
+/// stale is read. `order` is overwritten each step.
 #[derive(Debug, Default)]
 pub struct PairwiseBuffers {
-    /// Stances, n×K row-major.
-    stances: Vec<f64>,
     /// Meeting order, n.
     order: Vec<u32>,
     /// μ(1 − s_i), n: the share of the gap nation i closes towards a partner it listens to.
@@ -119,7 +118,7 @@ pub fn align_pairwise(
     mut buffers: Local<PairwiseBuffers>,
     nations: Query<NationView>,
     changed: Query<NationView, ChangedNation>,
-    mut stances: Query<(&NationIndex, &mut Stance)>,
+    mut stances: ResMut<Stances>,
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
@@ -128,7 +127,6 @@ pub fn align_pairwise(
     }
     let alignment = &params.alignment;
     let s = &mut *buffers;
-    fit(&mut s.stances, n * k, 0.0);
     fit(&mut s.order, n, 0);
     fit(&mut s.pull, n, 0.0);
     fit(&mut s.listens, n, 0.0);
@@ -168,16 +166,26 @@ pub fn align_pairwise(
         dialogue: s.reach.dialogue_mask != 0,
     };
     let dynamics = &mut rng.dynamics;
+    let x = stances.all_mut();
+    if x.len() != n * k {
+        return; // not this run's matrix: unreachable, `populate_world` builds both
+    }
+    let listeners = Listeners {
+        pull: &s.pull,
+        reach: &s.reach,
+        listens: &s.listens,
+    };
+    let order = &mut s.order;
     match k {
-        1 => step::<1>(&meeting, s, &mut stances, dynamics),
-        2 => step::<2>(&meeting, s, &mut stances, dynamics),
-        3 => step::<3>(&meeting, s, &mut stances, dynamics),
-        4 => step::<4>(&meeting, s, &mut stances, dynamics),
-        5 => step::<5>(&meeting, s, &mut stances, dynamics),
-        6 => step::<6>(&meeting, s, &mut stances, dynamics),
-        7 => step::<7>(&meeting, s, &mut stances, dynamics),
-        FIXED_DIMS => step::<FIXED_DIMS>(&meeting, s, &mut stances, dynamics),
-        _ => step::<0>(&meeting, s, &mut stances, dynamics),
+        1 => meet_fixed::<1>(x, &meeting, order, &listeners, dynamics),
+        2 => meet_fixed::<2>(x, &meeting, order, &listeners, dynamics),
+        3 => meet_fixed::<3>(x, &meeting, order, &listeners, dynamics),
+        4 => meet_fixed::<4>(x, &meeting, order, &listeners, dynamics),
+        5 => meet_fixed::<5>(x, &meeting, order, &listeners, dynamics),
+        6 => meet_fixed::<6>(x, &meeting, order, &listeners, dynamics),
+        7 => meet_fixed::<7>(x, &meeting, order, &listeners, dynamics),
+        FIXED_DIMS => meet_fixed::<FIXED_DIMS>(x, &meeting, order, &listeners, dynamics),
+        _ => meet(AnyRows { x, k }, &meeting, order, &listeners, dynamics),
     }
 }
 
@@ -202,43 +210,21 @@ struct Listeners<'a> {
     listens: &'a [f64],
 }
 
-/// Reads the stances that changed since the last step, runs one step of meetings and
-/// writes the stances back, for stance dimension `K` (0: any dimension).
-#[inline(always)]
-fn step<const K: usize>(
+/// One step of meetings on rows of a constant length K, whose loop is compiled per K.
+fn meet_fixed<const K: usize>(
+    x: &mut [f64],
     meeting: &Meeting,
-    s: &mut PairwiseBuffers,
-    stances: &mut Query<(&NationIndex, &mut Stance)>,
+    order: &mut [u32],
+    listeners: &Listeners,
     rng: &mut ChaCha12Rng,
 ) {
-    let n = s.order.len();
-    let k = if K == 0 { s.stances.len() / n } else { K };
-    for (index, stance) in stances.iter_mut() {
-        // Not our own write of the last step: another system (or a new run) set it.
-        if stance.is_changed() {
-            let i = index.0 as usize;
-            s.stances[i * k..(i + 1) * k].copy_from_slice(&stance.0);
-        }
-    }
-    let listeners = Listeners {
-        pull: &s.pull,
-        reach: &s.reach,
-        listens: &s.listens,
-    };
-    if K == 0 {
-        let rows = AnyRows {
-            x: &mut s.stances,
-            k,
-        };
-        meet(rows, meeting, &mut s.order, &listeners, rng);
-    } else {
-        let rows = FixedRows::<K>(s.stances.as_chunks_mut::<K>().0);
-        meet(rows, meeting, &mut s.order, &listeners, rng);
-    }
-    for (index, mut stance) in stances {
-        let i = index.0 as usize;
-        stance.0.copy_from_slice(&s.stances[i * k..(i + 1) * k]);
-    }
+    meet(
+        FixedRows::<K>(x.as_chunks_mut::<K>().0),
+        meeting,
+        order,
+        listeners,
+        rng,
+    );
 }
 
 /// Rows of the n×K stance matrix, two at a time.
