@@ -5,6 +5,10 @@
 //! ([`Capability`], [`Memberships`], …) and static data ([`Groups`], [`Ties`]). Body entities
 //! carry [`BodyIndex`], [`BodyConfig`] and [`BodyState`]. Systems never rely on query
 //! iteration order: they place values by index.
+//!
+//! The components the pairwise rule watches for changes between steps ([`Ties`],
+//! [`Susceptibility`], [`Memberships`]) keep bevy's summary ticks, so that a step in which
+//! none changed costs one check per table rather than per nation.
 
 use bevy_ecs::prelude::Component;
 
@@ -28,6 +32,7 @@ pub struct Gdp(pub f64);
 
 /// Per-nation overrides of the alignment defaults; `None` follows `alignment.*` at run time.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Default)]
+#[component(summary_tick)]
 pub struct Susceptibility {
     /// Own confidence radius ε_i, overriding `alignment.confidence`.
     pub confidence: Option<f64>,
@@ -53,6 +58,7 @@ pub struct Groups(pub Vec<String>);
 
 /// Bitmask of the bodies a nation belongs to (bit b = body index b; at most 64 bodies).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[component(summary_tick)]
 pub struct Memberships(pub u64);
 
 impl Memberships {
@@ -64,6 +70,7 @@ impl Memberships {
 
 /// Who a nation meets, and how strongly (undirected; static after the build).
 #[derive(Component, Clone, Debug, PartialEq)]
+#[component(summary_tick)]
 pub enum Ties {
     /// Tied to every other nation with weight 1 (a complete network without group weights),
     /// stored without the n² list.

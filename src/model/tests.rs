@@ -814,3 +814,39 @@ fn a_reused_world_forgets_the_removals_of_earlier_runs() {
     let kept = world.removed::<Capability>().count();
     assert!(kept <= 2 * 13, "{kept} removal records kept after 50 runs");
 }
+
+/// The pairwise rule keeps ε_i, s_i and memberships between steps and reads again only the
+/// nations whose components changed. A body founded at step 2 makes both nations members
+/// without any event (so nothing else tells the rule to read everyone): at step 3 they
+/// listen to each other through the body's dialogue (d = 0.2 < ε + D = 0.1 + 0.5) and meet
+/// at the midpoint, which they cannot if the rule misses the change.
+#[test]
+fn the_pairwise_rule_sees_memberships_that_change_without_an_event() {
+    let mut sc = scenario(&[&[0.2], &[0.4]]);
+    sc.steps = 3;
+    sc.alignment.confidence = 0.1;
+    let mut spec = body(
+        "forum",
+        vec![Selector::Nation(0), Selector::Nation(1)],
+        2,
+        Standard::MembersMean,
+    );
+    spec.dialogue = 0.5;
+    spec.harmonization = 0.0;
+    sc.bodies = vec![spec];
+    let mut sim = Simulation::new(&sc, 1);
+    sim.step();
+    sim.step();
+    assert_eq!(
+        first(&sim.stances()),
+        vec![0.2, 0.4],
+        "apart before the body"
+    );
+    assert_eq!(sim.members(0), vec![0, 1]);
+    sim.step();
+    assert_close(&first(&sim.stances()), &[0.3, 0.3]);
+    // The same through `simulate`, which runs the planned step schedule.
+    let out = simulate(&sc, 1, StatesMode::Final);
+    let last: Vec<f64> = out.states.iter().map(|s| s.stance[0]).collect();
+    assert_close(&last, &[0.3, 0.3]);
+}

@@ -1,7 +1,9 @@
 //! The systems of the simulation, one per mechanism, and the schedules that chain them.
 //!
-//! Every system gathers the state it needs into flat index-ordered buffers, computes, and
-//! writes back, so results never depend on ECS query iteration order.
+//! Stances live in one index-ordered matrix (`resources::Stances`) that systems read and
+//! move in place; every other per-nation state a system needs it gathers into flat
+//! index-ordered buffers, computes, and writes back, so results never depend on ECS query
+//! iteration order.
 //!
 //! Each system owns its buffers as `Local` state. Those live in the schedule, and the engine
 //! reuses its schedules from one run to the next (`model::engine`), so the buffers outlive
