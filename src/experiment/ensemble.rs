@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
+use super::cells::{Cell, CellScenarios};
 use super::source::{Layout, RunSource, RunView};
 use super::stats::{Summary, summarize as summarize_values};
 use crate::error::{Error, Result};
@@ -168,17 +169,13 @@ pub fn run_ensemble_until(
 ) -> Result<Ensemble> {
     let points = scenario.point_count();
     let n_arms = scenario.arms.len();
-    let arm_scenarios: Vec<Scenario> = if scenario.sweep.is_none() {
-        (0..n_arms).map(|a| scenario.for_arm(a)).collect()
-    } else {
-        Vec::new()
-    };
+    let cells = CellScenarios::new(scenario);
     let steps = scenario.recorded_steps();
     let names = scenario_metric_names(scenario);
     check_memory(scenario, config, steps.len(), names.len())?;
     let runs = config.runs;
     let total = (points * n_arms) as u64 * u64::from(runs);
-    let job = |i: u64| {
+    let job = |last: &mut Option<Cell>, i: u64| {
         if stop.load(Ordering::Relaxed) {
             return None;
         }
@@ -187,14 +184,7 @@ pub fn run_ensemble_until(
         let run = (i % u64::from(runs)) as u32;
         // Common random numbers: run r has the same seed at every point and in every arm.
         let seed = run_seed(config.seed, u64::from(run));
-        // The (point, arm) scenario: base, then the point's values, then the arm's `set`, so
-        // arms stay paired at every point. Built per run (no sweep: as cheap as before, and a
-        // large sweep never holds every resolved scenario in memory at once).
-        let output = if points == 1 && scenario.sweep.is_none() {
-            simulate(&arm_scenarios[arm], seed, config.states)
-        } else {
-            simulate(&scenario.at_point(point).for_arm(arm), seed, config.states)
-        };
+        let output = cells.simulate(last, point, arm, seed, config.states);
         progress();
         Some(RunRecord {
             point,
@@ -213,7 +203,7 @@ pub fn run_ensemble_until(
         })?;
     // `collect` on an indexed parallel iterator keeps input order whatever the schedule.
     let records: Option<Vec<RunRecord>> =
-        pool.install(|| (0..total).into_par_iter().map(job).collect());
+        pool.install(|| (0..total).into_par_iter().map_init(|| None, job).collect());
     let records = records.ok_or(Error::Interrupted)?;
     Ok(Ensemble {
         metric_names: names,

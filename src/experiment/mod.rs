@@ -6,6 +6,7 @@
 //! on the thread count or on scheduling.
 
 pub mod budget;
+mod cells;
 pub mod chunk;
 mod chunk_set;
 mod effects;

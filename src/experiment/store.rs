@@ -15,12 +15,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::cells::{Cell, CellScenarios};
 use super::chunk::{ChunkData, ChunkFile, ChunkShape, write_durably};
 use super::shard::Shard;
 use super::source::Layout;
 use crate::atomic::StagedDir;
 use crate::error::{Error, Result};
-use crate::model::{RunOutput, StatesMode, simulate};
+use crate::model::{RunOutput, StatesMode};
 use crate::provenance::{Input, Provenance, now_rfc3339};
 use crate::scenario::Scenario;
 use crate::seed::run_seed;
@@ -348,11 +349,7 @@ pub fn fill(
     let shape = m.shape();
     let states = m.states_mode();
     let arms = layout.arms.len().max(1);
-    let arm_scenarios: Vec<Scenario> = if scenario.sweep.is_none() {
-        (0..arms).map(|a| scenario.for_arm(a)).collect()
-    } else {
-        Vec::new()
-    };
+    let cells = CellScenarios::new(scenario);
     for &c in missing {
         if stop.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
@@ -363,24 +360,23 @@ pub fn fill(
             .map(|&r| run_seed(m.provenance.seed, u64::from(r)))
             .collect();
         let n = runs.len();
-        let job = |j: usize| -> Option<RunOutput> {
+        let job = |last: &mut Option<Cell>, j: usize| -> Option<RunOutput> {
             if stop.load(Ordering::Relaxed) {
                 return None;
             }
             let (cell, i) = (j / n, j % n);
             let (point, arm) = (cell / arms, cell % arms);
-            // Common random numbers: run r has the same seed at every point and in every arm;
-            // a sweep point's scenario is built per run so a large sweep never holds them all.
-            let out = if scenario.sweep.is_none() {
-                simulate(&arm_scenarios[arm], seeds[i], states)
-            } else {
-                simulate(&scenario.at_point(point).for_arm(arm), seeds[i], states)
-            };
+            // Common random numbers: run r has the same seed at every point and in every arm.
+            let out = cells.simulate(last, point, arm, seeds[i], states);
             progress();
             Some(out)
         };
-        let outputs: Option<Vec<RunOutput>> =
-            pool.install(|| (0..shape.cells * n).into_par_iter().map(job).collect());
+        let outputs: Option<Vec<RunOutput>> = pool.install(|| {
+            (0..shape.cells * n)
+                .into_par_iter()
+                .map_init(|| None, job)
+                .collect()
+        });
         let outputs = outputs.ok_or(Error::Interrupted)?;
         let mut data = ChunkData::new(shape, runs, seeds);
         for (j, out) in outputs.iter().enumerate() {

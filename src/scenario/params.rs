@@ -226,12 +226,55 @@ impl Scenario {
         s
     }
 
+    /// A copy without the sweep, which is not copied: a design of thousands of points holds
+    /// many thousands of assignments, and [`Scenario::at_point`] is called for every run.
+    /// Written field by field so that a new field cannot be forgotten here.
+    fn without_sweep(&self) -> Scenario {
+        let Scenario {
+            name,
+            description,
+            steps,
+            step_unit,
+            dimensions,
+            experiment,
+            arms,
+            alignment,
+            network,
+            rivalries,
+            diffusion,
+            bodies,
+            events,
+            metrics,
+            nations,
+            population,
+            sweep: _,
+        } = self;
+        Scenario {
+            name: name.clone(),
+            description: description.clone(),
+            steps: *steps,
+            step_unit: step_unit.clone(),
+            dimensions: dimensions.clone(),
+            experiment: experiment.clone(),
+            arms: arms.clone(),
+            alignment: alignment.clone(),
+            network: network.clone(),
+            rivalries: rivalries.clone(),
+            diffusion: diffusion.clone(),
+            bodies: bodies.clone(),
+            events: events.clone(),
+            metrics: metrics.clone(),
+            nations: nations.clone(),
+            population: population.clone(),
+            sweep: None,
+        }
+    }
+
     /// The scenario at sweep point `point`: the point's assignments applied to the base, with
     /// the sweep removed, so [`Scenario::for_arm`] then applies the arm's `set` on top. Without
     /// a sweep (or for an unknown point) the base scenario without changes.
     pub fn at_point(&self, point: usize) -> Scenario {
-        let mut s = self.clone();
-        s.sweep = None;
+        let mut s = self.without_sweep();
         if let Some(assignments) = self.sweep.as_ref().and_then(|w| w.points.get(point)) {
             for a in assignments {
                 apply(&mut s, &a.path, &a.value);
