@@ -16,15 +16,15 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
         },
     )?;
     let points = match &s.sweep {
-        Some(w) => format!(", {} sweep points", w.points.len()),
+        Some(w) => format!(", {}", counted(w.points.len(), "sweep point")),
         None => String::new(),
     };
     outln!(
-        "ok: {} nations, {} dimensions, {} arms, {} steps{points}",
-        s.nation_count(),
-        s.dimensions.len(),
-        s.arms.len(),
-        s.steps
+        "ok: {}, {}, {}, {}{points}",
+        counted(s.nation_count(), "nation"),
+        counted(s.dimensions.len(), "dimension"),
+        counted(s.arms.len(), "arm"),
+        counted(s.steps as usize, "step"),
     )?;
     // What `accord run` would cost with the file's runs on this machine's cores, and whether
     // it would start without `--over-budget`.
@@ -49,4 +49,9 @@ pub fn run(path: &Path, allow_outside_inputs: bool) -> Result<()> {
         outln!("over budget: `accord run` would refuse to start: {why}")?;
     }
     Ok(())
+}
+
+/// "1 arm", "3 arms".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -6,29 +6,68 @@
 //! step, the tie lists and results held per worker, the tables written) so that a scenario
 //! that would need 20 GB or a week is caught in a millisecond, with the term to blame named,
 //! rather than after the machine starts swapping. They are meant to be right within a factor
-//! of about two; `accord validate` prints them.
+//! of about two; `accord validate` prints them. Against single-core CPU time on the reference
+//! machine (engine 0.3), the work estimate is 0.9–1.15× for the yardstick scenarios, world2025
+//! and its uncertainty study, 0.55× for the classic Deffuant run (whose output and charts it
+//! leaves out) and 2.2× for Axelrod (culture runs stop changing once absorbed, which cannot
+//! be known before they run).
 
 use crate::experiment::Layout;
 use crate::scenario::{
-    AlignmentKey, NetworkKey, NetworkKind, ParamPath, ParamValue, Rule, Scenario,
+    AlignmentKey, BodyKey, DiffusionKey, EventKind, NetworkKey, NetworkKind, ParamPath, ParamValue,
+    Rule, Scenario, Selector,
 };
 use crate::table::TableFormat;
 
 /// Bytes per GiB.
 pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
-/// Elementary operations (a distance term, a draw, an update of one coordinate) one core does
-/// per second in the engine's inner loops, measured on this project's 2-core reference machine
-/// (the classic scenarios give 2–5 × 10⁸): used only to turn work into a
-/// rough duration for messages.
+/// Operations one core does per second: the unit of work ([`cost`] prices each item of a
+/// run in it), used to turn work into a duration for messages and to state the default
+/// budget.
 pub const OPS_PER_SECOND: f64 = 2.0e8;
 /// Default work budget: about a day of one core at [`OPS_PER_SECOND`] (1.7 × 10¹³).
 pub const DEFAULT_WORK_LIMIT: f64 = 86_400.0 * OPS_PER_SECOND;
 /// Memory the process needs besides the terms estimated here (code, allocator, rayon, the
 /// summary column budget, chart drawing).
 const BASE_MEMORY: f64 = 48.0 * 1024.0 * 1024.0;
-/// Operations a step costs whatever the nations do: the ECS schedule runs every system
-/// (about 50 µs per step of a 13-nation quickstart run on the reference machine).
-const STEP_OVERHEAD_OPS: f64 = 10_000.0;
+/// Unit costs of the work model, in operations at [`OPS_PER_SECOND`], measured with callgrind
+/// and CPU time on engine 0.3 (a run's instructions per term, about 60 instructions per
+/// operation on the reference machine). Each is what the engine spends on one item, so the
+/// work of a scenario is a sum of counts times these.
+mod cost {
+    /// A step whatever the nations do: the schedule dispatching its systems.
+    pub const STEP: f64 = 300.0;
+    /// A run's build, per nation (entities, groups, the recorder), besides its ties.
+    pub const BUILD_PER_NATION: f64 = 10.0;
+    /// A run's build, per materialised tie.
+    pub const BUILD_PER_TIE: f64 = 0.5;
+    /// A pairwise or culture meeting (a shuffle slot, a partner draw and the update), and
+    /// per stance dimension.
+    pub const MEETING: f64 = 2.2;
+    pub const MEETING_PER_DIM: f64 = 0.25;
+    /// A partner drawn from a weighted tie list, per halving of its binary search.
+    pub const WEIGHTED_DRAW_PER_LEVEL: f64 = 0.3;
+    /// An averaging term (one neighbour's coordinate read against the confidence test).
+    pub const AVERAGING_TERM: f64 = 0.2;
+    /// One Gaussian noise draw.
+    pub const NOISE_DRAW: f64 = 1.1;
+    /// Diffusion, per nation per step (offers, the best provider, the pull), and per
+    /// (recipient, provider) pair scanned under export controls.
+    pub const DIFFUSION_PER_NATION: f64 = 8.0;
+    pub const DIFFUSION_PER_CONTROLLED_PAIR: f64 = 0.1;
+    /// A body's membership, harmonization and capacity pass, per nation and per dimension.
+    pub const BODY_PER_NATION: f64 = 1.0;
+    pub const BODY_PER_NATION_DIM: f64 = 0.5;
+    /// A recorded step whatever the nations do, and per nation (gathering, the row).
+    pub const RECORD: f64 = 200.0;
+    pub const RECORD_PER_NATION: f64 = 0.5;
+    /// The metric pass in one dimension (sorting and one sweep), per nation and halving.
+    pub const SORTED_PER_NATION_LEVEL: f64 = 0.2;
+    /// The metric pass in K > 1 dimensions, per pair of nations and per dimension of a pair
+    /// (the dispersion's vectorised roots, and the near pairs' union-find).
+    pub const PAIR: f64 = 0.2;
+    pub const PAIR_PER_DIM: f64 = 0.04;
+}
 /// Bytes of one materialised tie: neighbour (u32), weight and running sum (f64), in both ends'
 /// lists.
 const TIE_BYTES: f64 = 2.0 * 20.0;
@@ -131,16 +170,8 @@ pub fn estimate(scenario: &Scenario, plan: &Plan) -> Estimate {
     let cells = layout.cells() as f64;
     let runs = cells * f64::from(plan.runs);
 
-    // Alignment per step: pairwise and culture meet n pairs; averaging sums over every tie.
+    let work = runs * run_work(scenario, n, k, steps, recorded);
     let ties = tie_count(scenario);
-    let per_step = if uses_rule(scenario, Rule::Averaging) {
-        (n + ties.max(n)) * k
-    } else {
-        n * k
-    };
-    // The metric pass compares every pair of nations at each recorded step.
-    let per_record = n * n * k / 2.0 + n * metrics;
-    let work = runs * (steps * (per_step + STEP_OVERHEAD_OPS) + recorded * per_record);
 
     let state_rows = match plan.state_steps {
         StateSteps::None => 0.0,
@@ -199,6 +230,100 @@ pub fn estimate(scenario: &Scenario, plan: &Plan) -> Estimate {
         disk: timeseries + summary + store + states_csv,
         memory_driver,
     }
+}
+
+/// Operations of one run: the build, every step's systems (the costliest arm or sweep point:
+/// any mechanism some of them switch on is counted) and the metric passes (see [`cost`]).
+fn run_work(scenario: &Scenario, n: f64, k: f64, steps: f64, recorded: f64) -> f64 {
+    let ties = tie_count(scenario);
+    let materialised = materialises_ties(scenario);
+    let build = n * cost::BUILD_PER_NATION
+        + if materialised {
+            ties * cost::BUILD_PER_TIE
+        } else {
+            0.0
+        };
+
+    let meeting = cost::MEETING
+        + k * cost::MEETING_PER_DIM
+        + if materialised {
+            (ties * 2.0 / n.max(1.0)).max(1.0).log2() * cost::WEIGHTED_DRAW_PER_LEVEL
+        } else {
+            0.0
+        };
+    let mut per_step = cost::STEP + n * meeting;
+    if uses_rule(scenario, Rule::Averaging) {
+        per_step += (n + 2.0 * ties) * k * cost::AVERAGING_TERM;
+    }
+    let noisy = scenario.alignment.noise > 0.0
+        || scenario
+            .assignments()
+            .any(|a| a.path == ParamPath::Alignment(AlignmentKey::Noise) && a.value.number() > 0.0);
+    if noisy {
+        per_step += n * k * cost::NOISE_DRAW;
+    }
+    if may_enable(scenario, scenario.diffusion.enabled, |p| {
+        *p == ParamPath::Diffusion(DiffusionKey::Enabled)
+    }) {
+        let controlled = controlled_recipients(scenario).min(n);
+        per_step +=
+            n * cost::DIFFUSION_PER_NATION + controlled * n * cost::DIFFUSION_PER_CONTROLLED_PAIR;
+    }
+    let bodies = (0..scenario.bodies.len())
+        .filter(|&b| {
+            may_enable(scenario, scenario.bodies[b].enabled, |p| {
+                *p == ParamPath::Body(b, BodyKey::Enabled)
+            })
+        })
+        .count() as f64;
+    per_step += bodies * n * (cost::BODY_PER_NATION + k * cost::BODY_PER_NATION_DIM);
+
+    let pass = if k <= 1.0 {
+        n * (n.max(2.0).log2() + 1.0) * cost::SORTED_PER_NATION_LEVEL
+    } else {
+        n * (n - 1.0).max(0.0) / 2.0 * (cost::PAIR + k * cost::PAIR_PER_DIM)
+    };
+    let per_record = cost::RECORD + n * cost::RECORD_PER_NATION + pass;
+    build + steps * per_step + recorded * per_record
+}
+
+/// Whether a mechanism is on in the base scenario or some arm, sweep point or event may
+/// switch it on (an assignment to a path `switch` accepts, set to true).
+fn may_enable(scenario: &Scenario, base: bool, switch: impl Fn(&ParamPath) -> bool) -> bool {
+    base || scenario
+        .assignments()
+        .any(|a| switch(&a.path) && a.value == ParamValue::Bool(true))
+}
+
+/// Recipients that export-control events name (an upper bound: every selected nation).
+fn controlled_recipients(scenario: &Scenario) -> f64 {
+    scenario
+        .events
+        .iter()
+        .map(|e| match &e.kind {
+            EventKind::ExportControl { to, .. } => to
+                .iter()
+                .map(|s| match s {
+                    Selector::Nation(_) => 1.0,
+                    Selector::Group(tag) => {
+                        scenario
+                            .nations
+                            .iter()
+                            .filter(|nation| nation.groups.iter().any(|g| g == tag))
+                            .count() as f64
+                            + scenario.population.as_ref().map_or(0.0, |p| {
+                                if p.groups.iter().any(|g| g == tag) {
+                                    f64::from(p.count)
+                                } else {
+                                    0.0
+                                }
+                            })
+                    }
+                })
+                .sum::<f64>(),
+            _ => 0.0,
+        })
+        .sum()
 }
 
 /// Whether some arm, sweep point or event may put `rule` in force.
@@ -361,6 +486,45 @@ mod tests {
         // the run store (the same for both) about 0.5 GB.
         assert!(csv.disk > 1.0e9 && csv.disk < 2.5e9, "{}", csv.disk);
         assert!(pq.disk < 0.6 * csv.disk, "{} vs {}", pq.disk, csv.disk);
+    }
+
+    /// The work of one run of a 1-D pairwise scenario, term by term by hand, and the terms
+    /// an arm adds when it switches diffusion on and a body on.
+    #[test]
+    fn run_work_by_hand() {
+        let src = r#"
+            name = "w"
+            steps = 2
+            dimensions = ["x"]
+            [population]
+            count = 8
+            groups = ["all"]
+            [metrics]
+            every = 2
+            [[bodies]]
+            id = "b"
+            name = "B"
+            enabled = false
+            founders = ["group:all"]
+            [[arms]]
+            name = "base"
+            [[arms]]
+            name = "on"
+            set = { "diffusion.enabled" = true, "bodies.b.enabled" = true }
+        "#;
+        let Ok(mut s) = crate::scenario::parse_str(src, std::path::Path::new("w.toml")) else {
+            panic!("the scenario parses");
+        };
+        // 8 nations, 2 steps, steps 0 and 2 recorded: the build (8 × 10), each step (300 plus
+        // 8 meetings of 2.2 + 0.25), each record (200 + 8 × 0.5 plus the sorted pass,
+        // 8 × (log2 8 + 1) × 0.2 = 6.4).
+        let base = 80.0 + 2.0 * (300.0 + 8.0 * 2.45) + 2.0 * (200.0 + 4.0 + 6.4);
+        let switched = 2.0 * 8.0 * (cost::DIFFUSION_PER_NATION + 1.5);
+        let work = run_work(&s, 8.0, 1.0, 2.0, 2.0);
+        assert!((work - (base + switched)).abs() < 1e-9, "{work}");
+        s.arms.truncate(1);
+        let work = run_work(&s, 8.0, 1.0, 2.0, 2.0);
+        assert!((work - base).abs() < 1e-9, "{work}");
     }
 
     #[test]

@@ -319,7 +319,7 @@ fn nations_file_outside_the_scenario_folder_needs_the_flag() {
         validate(&scen, "s.toml", &["--allow-outside-inputs"])
             .success()
             .stdout(predicates::str::starts_with(
-                "ok: 2 nations, 1 dimensions, 1 arms, 3 steps\n",
+                "ok: 2 nations, 1 dimension, 1 arm, 3 steps\n",
             ));
     }
 }
