@@ -850,3 +850,29 @@ fn the_pairwise_rule_sees_memberships_that_change_without_an_event() {
     let last: Vec<f64> = out.states.iter().map(|s| s.stance[0]).collect();
     assert_close(&last, &[0.3, 0.3]);
 }
+
+/// Diffusion lays the export controls out per recipient once and again only when they
+/// change: a control imposed at step 2, after a step in which B absorbed A's open offer,
+/// must stop the absorption from then on.
+#[test]
+fn an_export_control_imposed_mid_run_stops_diffusion_from_then_on() {
+    let mut sc = diffusion_scenario();
+    sc.steps = 2;
+    sc.events = vec![Event {
+        step: 2,
+        kind: EventKind::ExportControl {
+            from: vec![Selector::Nation(0)],
+            to: vec![Selector::Nation(1)],
+            strength: 1.0,
+        },
+    }];
+    let mut sim = Simulation::new(&sc, 1);
+    sim.step();
+    // c̃ = (11, 1.1); B absorbs 0.5 (0.5·11 − 1.1) = 2.2, a share 2/3 of its 3.3, and moves
+    // 0.3 · 2/3 of the way to A's 0.9.
+    assert_close(&sim.capabilities(), &[11.0, 3.3]);
+    assert_close(&first(&sim.stances()), &[0.9, 0.18]);
+    sim.step();
+    assert_close(&sim.capabilities(), &[12.1, 3.63]);
+    assert_close(&first(&sim.stances()), &[0.9, 0.18]);
+}

@@ -1,14 +1,15 @@
 //! Open-source capability diffusion and the norm pull that comes with it.
 
-use bevy_ecs::prelude::{Local, Query, Res, ResMut};
+use bevy_ecs::prelude::{DetectChanges, Local, Query, Res, ResMut};
 
 use crate::model::components::{Capability, NationIndex, Openness};
 use crate::model::resources::{ExportControls, Params, Shape, Stances};
 use crate::model::systems::fit;
 
 /// Scratch of [`diffuse_capabilities`] (a `Local`: it outlives runs, see `model::engine`;
-/// every buffer but `controls` is overwritten in full each step before it is read, and
-/// `controls` is all 0 again when the step ends).
+/// every buffer but `controls` and the recipients' lists is overwritten in full each step
+/// before it is read, `controls` is all 0 again when the step ends, and the lists are
+/// rebuilt whenever [`ExportControls`] changed, which a new run's always has).
 #[derive(Debug, Default)]
 pub struct DiffusionBuffers {
     /// Stances after the norm pull, n×K row-major; swapped with the [`Stances`] matrix, so
@@ -22,6 +23,32 @@ pub struct DiffusionBuffers {
     openness: Vec<f64>,
     /// Export controls toward the current recipient, indexed by provider, n.
     controls: Vec<f64>,
+    /// Each recipient's controls `(provider j, e_{j→i})`: recipient i's are
+    /// `controlled[starts[i]..starts[i + 1]]`, providers ascending. A copy of
+    /// [`ExportControls`] laid out for the step: looking each recipient up in the map every
+    /// step was a twentieth of an uncertainty study.
+    controlled: Vec<(u32, f64)>,
+    /// n + 1 offsets into `controlled`.
+    starts: Vec<usize>,
+}
+
+impl DiffusionBuffers {
+    /// Lays `controls` out by recipient for `n` nations (pairs outside 0..n are left out:
+    /// no nation has them).
+    fn index_controls(&mut self, controls: &ExportControls, n: usize) {
+        self.controlled.clear();
+        self.starts.clear();
+        self.starts.push(0);
+        let mut pairs = controls.0.iter().peekable();
+        for i in 0..n as u32 {
+            while let Some((&(_, j), &e)) = pairs.next_if(|&(&(r, _), _)| r <= i) {
+                if (j as usize) < n {
+                    self.controlled.push((j, e));
+                }
+            }
+            self.starts.push(self.controlled.len());
+        }
+    }
 }
 
 /// Capability growth, absorption of the best open offer, and stance pull toward its provider.
@@ -81,19 +108,18 @@ pub fn diffuse_capabilities(
 
     let x = stances.all();
     s.next.copy_from_slice(x);
+    if controls.is_changed() || s.starts.len() != n + 1 {
+        s.index_controls(&controls, n);
+    }
     for i in 0..n {
-        let recipient = i as u32;
-        let mut range = controls
-            .0
-            .range((recipient, 0)..=(recipient, u32::MAX))
-            .peekable();
-        let offer = if range.peek().is_none() {
+        let mine = &s.controlled[s.starts[i]..s.starts[i + 1]];
+        let offer = if mine.is_empty() {
             match best {
                 Some((j, _)) if j == i => second,
                 other => other,
             }
         } else {
-            for (&(_, j), &e) in range {
+            for &(j, e) in mine {
                 s.controls[j as usize] = e;
             }
             let mut found: Option<(usize, f64)> = None;
@@ -106,7 +132,7 @@ pub fn diffuse_capabilities(
                     found = Some((j, value));
                 }
             }
-            for (&(_, j), _) in controls.0.range((recipient, 0)..=(recipient, u32::MAX)) {
+            for &(j, _) in mine {
                 s.controls[j as usize] = 0.0;
             }
             found
