@@ -34,16 +34,16 @@ const BASE_MEMORY: f64 = 48.0 * 1024.0 * 1024.0;
 /// and CPU time on engine 0.3 (a run's instructions per term, about 60 instructions per
 /// operation on the reference machine). Each is what the engine spends on one item, so the
 /// work of a scenario is a sum of counts times these.
-mod cost {
+pub mod cost {
     /// A step whatever the nations do: the schedule dispatching its systems.
     pub const STEP: f64 = 300.0;
     /// A run's build, per nation (entities, groups, the recorder), besides its ties.
     pub const BUILD_PER_NATION: f64 = 10.0;
     /// A run's build, per materialised tie.
     pub const BUILD_PER_TIE: f64 = 0.5;
-    /// A pairwise or culture meeting (a shuffle slot, a partner draw and the update), and
-    /// per stance dimension.
+    /// A pairwise or culture meeting: a shuffle slot, a partner draw and the update.
     pub const MEETING: f64 = 2.2;
+    /// A meeting, per stance dimension.
     pub const MEETING_PER_DIM: f64 = 0.25;
     /// A partner drawn from a weighted tie list, per halving of its binary search.
     pub const WEIGHTED_DRAW_PER_LEVEL: f64 = 0.3;
@@ -51,21 +51,25 @@ mod cost {
     pub const AVERAGING_TERM: f64 = 0.2;
     /// One Gaussian noise draw.
     pub const NOISE_DRAW: f64 = 1.1;
-    /// Diffusion, per nation per step (offers, the best provider, the pull), and per
-    /// (recipient, provider) pair scanned under export controls.
+    /// Diffusion, per nation per step (offers, the best provider, the pull).
     pub const DIFFUSION_PER_NATION: f64 = 8.0;
+    /// Diffusion, per (recipient, provider) pair scanned under export controls.
     pub const DIFFUSION_PER_CONTROLLED_PAIR: f64 = 0.1;
-    /// A body's membership, harmonization and capacity pass, per nation and per dimension.
+    /// A body's membership, harmonization and capacity pass, per nation.
     pub const BODY_PER_NATION: f64 = 1.0;
+    /// A body's pass, per nation and stance dimension.
     pub const BODY_PER_NATION_DIM: f64 = 0.5;
-    /// A recorded step whatever the nations do, and per nation (gathering, the row).
+    /// A recorded step whatever the nations do.
     pub const RECORD: f64 = 200.0;
+    /// A recorded step, per nation (gathering, the row).
     pub const RECORD_PER_NATION: f64 = 0.5;
     /// The metric pass in one dimension (sorting and one sweep), per nation and halving.
     pub const SORTED_PER_NATION_LEVEL: f64 = 0.2;
-    /// The metric pass in K > 1 dimensions, per pair of nations and per dimension of a pair
-    /// (the dispersion's vectorised roots, and the near pairs' union-find).
+    /// The metric pass in K > 1 dimensions, per pair of nations (the union-find of near
+    /// pairs, the sums).
     pub const PAIR: f64 = 0.2;
+    /// The metric pass in K > 1 dimensions, per pair and dimension (the dispersion's
+    /// vectorised sums of squares).
     pub const PAIR_PER_DIM: f64 = 0.04;
 }
 /// Bytes of one materialised tie: neighbour (u32), weight and running sum (f64), in both ends'
