@@ -123,17 +123,12 @@ pub(super) fn sorted_pass(
     tolerance: f64,
     selection: PairwiseSelection,
 ) -> Pass {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut scratch) => pass_in(&mut scratch, stances, dims, weights, tolerance, selection),
-        // Only if a pass ran inside a pass, which none does: fresh buffers then.
-        Err(_) => pass_in(
-            &mut Scratch::default(),
-            stances,
-            dims,
-            weights,
-            tolerance,
-            selection,
-        ),
+    SCRATCH.with(|cell| {
+        let mut kept = cell.try_borrow_mut().ok();
+        // Fresh (unallocated) buffers only if a pass ran inside a pass, which none does.
+        let mut fresh = Scratch::default();
+        let scratch = kept.as_deref_mut().unwrap_or(&mut fresh);
+        pass_in(scratch, stances, dims, weights, tolerance, selection)
     })
 }
 

@@ -76,6 +76,14 @@ impl Stances {
         self.initial.extend_from_slice(&self.current[start..]);
     }
 
+    /// Whether the matrix holds `shape.nations` rows of `shape.dims` values. It always does in
+    /// a world that `populate_world` built (it writes both); systems check it before indexing
+    /// rows by the shape, so that a world built any other way skips a mechanism rather than
+    /// panics.
+    pub fn fits(&self, shape: &Shape) -> bool {
+        self.dims == shape.dims && self.current.len() == shape.nations * shape.dims
+    }
+
     /// K.
     pub fn dims(&self) -> usize {
         self.dims

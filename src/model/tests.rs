@@ -226,6 +226,18 @@ fn noise_keeps_stances_in_unit_interval() {
     assert_ne!(before, sim.stances());
 }
 
+/// A full export control from A (nation 0) to B (nation 1) at `step`.
+fn a_controls_b(step: u32) -> Event {
+    Event {
+        step,
+        kind: EventKind::ExportControl {
+            from: vec![Selector::Nation(0)],
+            to: vec![Selector::Nation(1)],
+            strength: 1.0,
+        },
+    }
+}
+
 fn diffusion_scenario() -> Scenario {
     // A: capability 10, openness 0.5, stance 0.9; B: capability 1, closed, stance 0.
     let mut sc = scenario(&[&[0.9], &[0.0]]);
@@ -255,14 +267,7 @@ fn diffusion_one_step_by_hand() {
 #[test]
 fn export_control_of_one_blocks_diffusion() {
     let mut sc = diffusion_scenario();
-    sc.events = vec![Event {
-        step: 1,
-        kind: EventKind::ExportControl {
-            from: vec![Selector::Nation(0)],
-            to: vec![Selector::Nation(1)],
-            strength: 1.0,
-        },
-    }];
+    sc.events = vec![a_controls_b(1)];
     let mut sim = Simulation::new(&sc, 1);
     sim.step();
     assert_close(&sim.capabilities(), &[11.0, 1.1]);
@@ -858,14 +863,7 @@ fn the_pairwise_rule_sees_memberships_that_change_without_an_event() {
 fn an_export_control_imposed_mid_run_stops_diffusion_from_then_on() {
     let mut sc = diffusion_scenario();
     sc.steps = 2;
-    sc.events = vec![Event {
-        step: 2,
-        kind: EventKind::ExportControl {
-            from: vec![Selector::Nation(0)],
-            to: vec![Selector::Nation(1)],
-            strength: 1.0,
-        },
-    }];
+    sc.events = vec![a_controls_b(2)];
     let mut sim = Simulation::new(&sc, 1);
     sim.step();
     // c̃ = (11, 1.1); B absorbs 0.5 (0.5·11 − 1.1) = 2.2, a share 2/3 of its 3.3, and moves

@@ -80,10 +80,10 @@ pub fn update_membership(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    let x = stances.all();
-    if x.len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
+    let x = stances.all();
     let s = &mut *buffers;
     fit(&mut s.gdp, n, 0.0);
     fit(&mut s.members, n, 0);
@@ -221,8 +221,8 @@ pub fn harmonize(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    if stances.all().len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
     let s = &mut *buffers;
     fit(&mut s.members, n, 0);

@@ -73,8 +73,8 @@ pub fn diffuse_capabilities(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    if stances.all().len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
     let s = &mut *buffers;
     fit(&mut s.next, n * k, 0.0);

@@ -89,10 +89,10 @@ pub fn record(
         return;
     }
     let (n, k) = (shape.nations, shape.dims);
-    let x = stances.all();
-    if x.len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
+    let x = stances.all();
     let s = &mut *buffers;
     fit(&mut s.capabilities, n, 0.0);
     fit(&mut s.gdp, n, 0.0);

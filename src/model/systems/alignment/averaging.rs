@@ -57,8 +57,8 @@ pub fn align_averaging(
         return;
     }
     let alignment = &params.alignment;
-    if stances.all().len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
     let s = &mut *buffers;
     fit(&mut s.next, n * k, 0.0);

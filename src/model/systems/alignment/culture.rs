@@ -22,7 +22,7 @@ pub fn align_culture(
     mut stances: ResMut<Stances>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
-    if n == 0 || stances.all().len() != n * k {
+    if n == 0 || !stances.fits(&shape) {
         return;
     }
     let mut ties: Vec<&Ties> = Vec::with_capacity(n);

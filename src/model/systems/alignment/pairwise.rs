@@ -207,10 +207,10 @@ pub fn align_pairwise(
         dialogue: s.reach.dialogue_mask != 0,
     };
     let dynamics = &mut rng.dynamics;
-    let x = stances.all_mut();
-    if x.len() != n * k {
-        return; // not this run's matrix: unreachable, `populate_world` builds both
+    if !stances.fits(&shape) {
+        return;
     }
+    let x = stances.all_mut();
     let listeners = Listeners {
         pull: &s.pull,
         reach: &s.reach,
