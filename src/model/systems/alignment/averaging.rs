@@ -53,13 +53,10 @@ pub fn align_averaging(
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
-    if n == 0 {
+    if n == 0 || !stances.fits(&shape) {
         return;
     }
     let alignment = &params.alignment;
-    if !stances.fits(&shape) {
-        return;
-    }
     let s = &mut *buffers;
     fit(&mut s.next, n * k, 0.0);
     fit(&mut s.marks, n, false);

@@ -168,7 +168,7 @@ pub fn align_pairwise(
     bodies: Query<(&BodyIndex, &BodyConfig, &BodyState)>,
 ) {
     let (n, k) = (shape.nations, shape.dims);
-    if n == 0 {
+    if n == 0 || !stances.fits(&shape) {
         return;
     }
     let alignment = &params.alignment;
@@ -207,9 +207,6 @@ pub fn align_pairwise(
         dialogue: s.reach.dialogue_mask != 0,
     };
     let dynamics = &mut rng.dynamics;
-    if !stances.fits(&shape) {
-        return;
-    }
     let x = stances.all_mut();
     let listeners = Listeners {
         pull: &s.pull,
